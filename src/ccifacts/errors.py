@@ -1,0 +1,75 @@
+"""The one error family of ccifacts. Core modules raise subclasses of ``CcifactsError``; only the
+command-line layer catches them, prints ``Error: <message>`` and the hint on stderr, and exits with
+the error's documented code. Each class fixes its exit code so that the mapping lives here and
+nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of the ``ccifacts`` command, as documented in README and ``--help``."""
+
+    OK = 0
+    NOT_FOUND = 1
+    USAGE = 2
+    BAD_FACT_BASE = 3
+    INTERNAL = 4
+
+
+class CcifactsError(Exception):
+    """Base of every error ccifacts reports to a user."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class NotFoundError(CcifactsError):
+    """A named sector, fact, term, person or source (or a fact's value) does not exist."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class UsageError(CcifactsError):
+    """The command line asks for something that cannot be given, such as an unknown field."""
+
+    exit_code = ExitCode.USAGE
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a fact base: where (JSON path, or line and column) and what."""
+
+    message: str
+    path: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            where = f"line {self.line}, column {self.column}"
+        else:
+            where = self.path or "(document)"
+        return f"{where}: {self.message}"
+
+
+class FactBaseError(CcifactsError):
+    """The fact base cannot be read, is not JSON, or does not follow the schema."""
+
+    exit_code = ExitCode.BAD_FACT_BASE
+
+    def __init__(self, origin: str, problems: list[Problem], hint: str | None = None) -> None:
+        self.origin = origin
+        self.problems = problems
+        if len(problems) == 1:
+            message = f"{origin}: {problems[0]}"
+        else:
+            listed = "".join(f"\n  {problem}" for problem in problems)
+            message = f"{origin}: {len(problems)} problems{listed}"
+        super().__init__(message, hint)
