@@ -1,0 +1,453 @@
+"""The fact-base schema: the Pydantic models are its one definition. They validate a parsed JSON
+document strictly (no coercion, no unknown keys), check every cross-reference (a fact's sector,
+terms, speaker, source and section exist; ids are unique), and normalise it into plain data with
+every key present. The rest of ccifacts reads only that normalised data, so this module (and
+Pydantic) is imported only when a fact base has to be validated or its JSON Schema printed."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import date
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from ccifacts.errors import FactBaseError, Problem
+from ccifacts.text import inert
+
+SCHEMA_VERSION = 1
+
+Unit = Literal[
+    "USD",
+    "RMB",
+    "count",
+    "percent",
+    "days",
+    "years",
+    "per_week",
+    "per_year",
+    "times",
+    "ordinal",
+    "metric_tons",
+]
+Qualifier = Literal["exact", "more_than", "at_least", "approx", "less_than", "up_to"]
+FactKind = Literal["metric", "milestone", "policy", "plan", "target", "profile"]
+TermKind = Literal[
+    "programme", "policy", "platform", "organisation", "place", "concept", "currency"
+]
+
+UNITS: tuple[str, ...] = get_args(Unit)
+QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
+FACT_KINDS: tuple[str, ...] = get_args(FactKind)
+TERM_KINDS: tuple[str, ...] = get_args(TermKind)
+
+
+def _partial_date(value: str) -> str:
+    year, *rest = value.split("-")
+    month = int(rest[0]) if rest else 1
+    day = int(rest[1]) if len(rest) > 1 else 1
+    try:
+        date(int(year), month, day)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a calendar date") from None
+    return value
+
+
+def _number(value: object) -> int | float:
+    # Written by hand so that a wrong type gets one clear message instead of one per union member,
+    # and so that bool (a subclass of int) and non-finite floats are refused.
+    if type(value) is int:
+        return value
+    if type(value) is float:
+        if not math.isfinite(value):
+            raise ValueError("the number must be finite")
+        return value
+    raise ValueError(f"expected a JSON number, got {_json_type(value)}")
+
+
+def _json_type(value: object) -> str:
+    names = {str: "a string", bool: "a boolean", list: "an array", dict: "an object"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+Number = Annotated[int | float, PlainValidator(_number, json_schema_input_type=int | float)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$", max_length=80)]
+TermId = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$", max_length=60)
+]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Prose = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+PartialDate = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"),
+    AfterValidator(_partial_date),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    return info.context if isinstance(info.context, dict) else {}
+
+
+def _check_unique(collection: str, value: str, info: ValidationInfo) -> str:
+    duplicates = _context(info).get("duplicates", {}).get(collection, {})
+    key = value.casefold() if collection == "terms" else value
+    if key in duplicates:
+        raise ValueError(
+            f"duplicate id {value!r}: {duplicates[key]} entries of {collection} use it"
+        )
+    return value
+
+
+def _check_reference(collection: str, value: str, info: ValidationInfo) -> str:
+    known = _context(info).get("ids", {}).get(collection)
+    if known is not None and value not in known:
+        hint = _closest(value, known)
+        raise ValueError(f"unknown {collection[:-1]} {value!r}{hint}")
+    return value
+
+
+def _closest(value: str, known: set[str]) -> str:
+    import difflib
+
+    matches = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.6)
+    return f" (did you mean: {', '.join(matches)}?)" if matches else ""
+
+
+class Section(_Strict):
+    """A part of a source document, so that a fact can say where in the document it stands."""
+
+    id: Slug
+    title: Name = Field(description="The section's heading, or a short description if it has none.")
+
+
+class Source(_Strict):
+    """A document the facts come from."""
+
+    id: Slug
+    publisher: Name
+    title: Name
+    subtitle: Name | None = None
+    published: PartialDate = Field(
+        description="Publication date, ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)."
+    )
+    document: Name | None = Field(None, description="File name of the document's text, if kept.")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")] = "en"
+    sections: list[Section] = []
+    inferred: list[Prose] = Field(
+        [], description="What the fact base infers about this source rather than reads in it."
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _unique(cls, value: str, info: ValidationInfo) -> str:
+        return _check_unique("sources", value, info)
+
+
+class Sector(_Strict):
+    """A field of cooperation; every fact belongs to exactly one."""
+
+    id: Slug
+    name: Name
+    aliases: list[Name] = []
+    description: Prose
+
+    @field_validator("id")
+    @classmethod
+    def _unique(cls, value: str, info: ValidationInfo) -> str:
+        return _check_unique("sectors", value, info)
+
+
+class Term(_Strict):
+    """An acronym, programme, policy, organisation or place the facts mention."""
+
+    id: TermId
+    name: Name
+    kind: TermKind
+    aliases: list[Name] = []
+    definition: Prose
+
+    @field_validator("id")
+    @classmethod
+    def _unique(cls, value: str, info: ValidationInfo) -> str:
+        return _check_unique("terms", value, info)
+
+
+class Person(_Strict):
+    """Someone a source quotes."""
+
+    id: Slug
+    name: Name
+    roles: list[Name] = []
+
+    @field_validator("id")
+    @classmethod
+    def _unique(cls, value: str, info: ValidationInfo) -> str:
+        return _check_unique("people", value, info)
+
+
+class Baseline(_Strict):
+    """The earlier figure a value is compared with (``value`` may be unknown, as in "vs 2015")."""
+
+    value: Number | None = None
+    label: Name
+
+
+class Period(_Strict):
+    """When a fact holds: a span (``start``..``end``), a point, or the date it was stated."""
+
+    label: Name
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    as_of: PartialDate | None = None
+    inferred: bool = Field(
+        False, description="True when part of the period (such as the year) is inferred."
+    )
+
+    @model_validator(mode="after")
+    def _has_a_date(self) -> Period:
+        if self.start is None and self.end is None and self.as_of is None:
+            raise ValueError("a period needs at least one of start, end or as_of")
+        if self.start and self.end and self.start[: len(self.end)] > self.end[: len(self.start)]:
+            raise ValueError(f"start {self.start} is after end {self.end}")
+        return self
+
+
+class Fact(_Strict):
+    """One sourced statement, with its figure when it has one."""
+
+    id: Slug
+    sector: Slug
+    kind: FactKind
+    label: Name
+    value: Number | None = Field(None, description="The figure in base units (USD, not billions).")
+    unit: Unit | None = None
+    qualifier: Qualifier = "exact"
+    baseline: Baseline | None = None
+    yoy_pct: Number | None = Field(None, description="Year-on-year change in percent, as stated.")
+    period: Period
+    statement: Prose
+    terms: list[TermId] = []
+    said_by: Slug | None = None
+    source: Slug
+    section: Slug | None = None
+    headline: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _unique(cls, value: str, info: ValidationInfo) -> str:
+        return _check_unique("facts", value, info)
+
+    @field_validator("sector")
+    @classmethod
+    def _sector_exists(cls, value: str, info: ValidationInfo) -> str:
+        return _check_reference("sectors", value, info)
+
+    @field_validator("said_by")
+    @classmethod
+    def _person_exists(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else _check_reference("people", value, info)
+
+    @field_validator("source")
+    @classmethod
+    def _source_exists(cls, value: str, info: ValidationInfo) -> str:
+        return _check_reference("sources", value, info)
+
+    @field_validator("terms")
+    @classmethod
+    def _terms_exist(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        known = _context(info).get("ids", {}).get("terms")
+        if known is not None:
+            unknown = [term for term in value if term not in known]
+            if unknown:
+                raise ValueError(
+                    ", ".join(f"unknown term {t!r}{_closest(t, known)}" for t in unknown)
+                )
+        if len(set(value)) != len(value):
+            raise ValueError("a term is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> Fact:
+        if (self.value is None) != (self.unit is None):
+            raise ValueError("value and unit go together: give both or neither")
+        if self.value is None and (self.qualifier != "exact" or self.yoy_pct is not None):
+            raise ValueError("qualifier and yoy_pct need a value")
+        if self.baseline is not None and self.value is None:
+            raise ValueError("a baseline needs a value to compare with")
+        if self.section is not None:
+            sections = _context(info).get("sections", {}).get(self.source)
+            if sections is not None and self.section not in sections:
+                raise ValueError(
+                    f"unknown section {self.section!r} of source {self.source!r}"
+                    f"{_closest(self.section, sections)}"
+                )
+        return self
+
+
+class FactBase(_Strict):
+    """A fact base: its sources, sectors, terms and people, and the facts that refer to them."""
+
+    model_config = ConfigDict(
+        title="ccifacts fact base",
+        json_schema_extra={"$id": "https://ccifacts.invalid/facts.schema.json"},
+    )
+
+    schema_: str | None = Field(
+        None, alias="$schema", description="Where editors find this format's JSON Schema."
+    )
+    schema_version: Literal[1]
+    sources: Annotated[list[Source], Field(min_length=1)]
+    sectors: Annotated[list[Sector], Field(min_length=1)]
+    terms: list[Term] = []
+    people: list[Person] = []
+    facts: list[Fact]
+
+    @model_validator(mode="after")
+    def _aliases_unambiguous(self) -> FactBase:
+        # A name or alias that leads to two sectors (or two terms) would make lookups guess.
+        for collection, items in (("sectors", self.sectors), ("terms", self.terms)):
+            owners: dict[str, set[str]] = {}
+            for item in items:
+                for name in (item.id, item.name, *item.aliases):
+                    owners.setdefault(_fold(name), set()).add(item.id)
+            clashes = sorted((key, ids) for key, ids in owners.items() if len(ids) > 1)
+            if clashes:
+                key, ids = clashes[0]
+                raise ValueError(f"{collection}: the name {key!r} is used by {sorted(ids)}")
+        return self
+
+
+def _fold(name: str) -> str:
+    from ccifacts.text import normalize
+
+    return normalize(name)
+
+
+_FACTS = TypeAdapter(list[Fact])
+# Facts are validated in chunks: one model per fact for the whole list would hold a second copy
+# of a large fact base in memory at once.
+_CHUNK = 2000
+
+
+def _reference_context(document: dict[str, Any]) -> dict[str, Any]:
+    """Collect ids from the raw document, leniently, so cross-references can be checked during
+    the same validation pass that checks types (and all problems are reported together)."""
+    ids: dict[str, set[str]] = {}
+    duplicates: dict[str, dict[str, int]] = {}
+    sections: dict[str, set[str]] = {}
+    for collection in ("sources", "sectors", "terms", "people", "facts"):
+        items = document.get(collection)
+        raw_ids = [
+            item["id"]
+            for item in (items if isinstance(items, list) else [])
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
+        ]
+        ids[collection] = set(raw_ids)
+        keys = [i.casefold() for i in raw_ids] if collection == "terms" else raw_ids
+        duplicates[collection] = {k: n for k, n in Counter(keys).items() if n > 1}
+    for item in document.get("sources") or []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            found = item.get("sections")
+            sections[item["id"]] = (
+                {s["id"] for s in found if isinstance(s, dict) and isinstance(s.get("id"), str)}
+                if isinstance(found, list)
+                else set()
+            )
+    return {"ids": ids, "duplicates": duplicates, "sections": sections}
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif "[" in part or part in {"int", "float", "str", "bool"}:
+            continue  # a union member or function-validator tag, not a key of the document
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def _problems(error: ValidationError, collection: str = "", first: int = 0) -> list[Problem]:
+    """Problems of one validation; for a chunk of ``collection``, item 0 is item ``first``."""
+    problems: list[Problem] = []
+    for detail in error.errors(include_url=False, include_context=False):
+        loc: tuple[int | str, ...] = tuple(detail["loc"])
+        if collection:
+            index, *rest = loc
+            loc = (collection, int(index) + first, *rest)
+        kind = detail["type"]
+        message = detail["msg"].removeprefix("Value error, ")
+        if kind == "missing":
+            message = "required key is missing"
+        elif kind == "extra_forbidden":
+            message = "unknown key (not part of the format; check its spelling)"
+        elif kind not in {"value_error", "assertion_error"} and "input" in detail:
+            message += f" (got {_short(detail['input'])})"
+        problems.append(Problem(inert(message), inert(_path(loc))))
+    return problems
+
+
+def _short(value: object) -> str:
+    if isinstance(value, dict | list):
+        return _json_type(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validate(document: object, origin: str) -> dict[str, Any]:
+    """Validate a parsed JSON document and return its normalised form, or raise
+    ``FactBaseError`` listing every problem found, each with its JSON path."""
+    if not isinstance(document, dict):
+        problem = Problem(f"the document must be a JSON object, not {_json_type(document)}")
+        raise FactBaseError(origin, [problem])
+    context = _reference_context(document)
+    problems: list[Problem] = []
+    facts = document.get("facts")
+    head = {key: value for key, value in document.items() if key != "facts"}
+    if isinstance(facts, list):
+        head["facts"] = []
+    elif "facts" in document:
+        head["facts"] = facts
+    normalised: dict[str, Any] = {}
+    try:
+        normalised = FactBase.model_validate(head, context=context).model_dump(by_alias=True)
+    except ValidationError as error:
+        problems += _problems(error)
+    if isinstance(facts, list):
+        dumped: list[dict[str, Any]] = []
+        for start in range(0, len(facts), _CHUNK):
+            chunk = facts[start : start + _CHUNK]
+            try:
+                dumped += _FACTS.dump_python(_FACTS.validate_python(chunk, context=context))
+            except ValidationError as error:
+                problems += _problems(error, "facts", start)
+        normalised["facts"] = dumped
+    if problems:
+        raise FactBaseError(
+            origin, problems, hint="Fix the listed keys; `ccifacts schema` prints the format."
+        )
+    return normalised
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the fact-base format, generated from the models."""
+    schema = FactBase.model_json_schema(by_alias=True)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
