@@ -1,0 +1,34 @@
+"""Loading a fact base for use: read its bytes, and either reuse the normalised data cached under
+their hash (no parsing of the original, no Pydantic) or parse, validate with the models and cache
+the result. A fact base whose bytes changed is always validated again, and an invalid one is never
+cached, so nothing stale or invalid is ever served."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ccifacts import cache, loader
+from ccifacts.factbase import FactBase
+from ccifacts.text import inert
+
+
+def load(option: str | os.PathLike[str] | None = None) -> FactBase:
+    """The fact base named by ``--facts``/``$CCIFACTS_FACTS`` (or the bundled one), validated."""
+    path = loader.resolve_path(option)
+    data = loader.read_bytes(path)
+    entry_key = cache.key(data)
+    normalised = cache.get(entry_key)
+    if normalised is None:
+        normalised = validate_bytes(data, path)
+        cache.put(entry_key, normalised)
+    return FactBase(normalised, path)
+
+
+def validate_bytes(data: bytes, path: Path) -> dict[str, Any]:
+    """Parse and validate fact-base bytes; the normalised data, or ``FactBaseError``."""
+    from ccifacts import model
+
+    origin = inert(str(path))
+    return model.validate(loader.parse(data, origin), origin)
