@@ -1,0 +1,175 @@
+"""Single-record views: the full card of one fact (``get``) or term (``define``), the ``info``
+summary of a fact base, the ``validate`` summary line, and bare field values for ``$(...)``.
+Cards are Rich renderables built on demand (Rich is imported inside the functions); everything
+else is plain data or text."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from ccifacts import cache, loader, query, views
+from ccifacts.citation import human_date
+from ccifacts.errors import NotFoundError, UsageError
+from ccifacts.factbase import FactBase, Record
+from ccifacts.render import dumps
+from ccifacts.text import inert
+from ccifacts.units import figure, number, percent_change
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rich.console import RenderableType
+
+
+def bare(fact: Record, path: str) -> str:
+    """The value at ``path`` of ``fact`` as one line: numbers and strings as they are, objects
+    and lists as JSON. A missing value is ``NotFoundError`` (nothing to substitute)."""
+    if path not in views.FACT.valid():
+        raise UsageError(
+            f"unknown field {inert(path)!r}", f"Fields: {', '.join(views.FACT.valid())}."
+        )
+    value = views.get(fact, path)
+    if value is None:
+        raise NotFoundError(
+            f"fact {fact['id']} has no {path}", "Try `ccifacts get ID` for the whole fact."
+        )
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return dumps(value)
+    if isinstance(value, str):
+        return inert(value)
+    return dumps(value, indent=None)
+
+
+def fact_rows(base: FactBase, fact: Record) -> list[tuple[str, str]]:
+    """The lines of a fact's card, as (heading, text) pairs; empty parts are left out."""
+    rows = [
+        ("Fact", fact["id"]),
+        ("Label", fact["label"]),
+        ("Sector", base.sectors_by_id[fact["sector"]]["name"]),
+        ("Kind", fact["kind"]),
+        ("Value", figure(fact["value"], fact["unit"], fact["qualifier"])),
+    ]
+    change = query.change_row(fact)
+    if fact["baseline"]:
+        rows.append(("Baseline", views.human(views.FACT, fact, "baseline")))
+    if change is not None and change["basis"] == "before_after" and change["ratio"] is not None:
+        rows.append(
+            (
+                "Change",
+                f"{number(change['ratio'])}x, {percent_change(change['change_pct'])} (derived)",
+            )
+        )
+    if fact["yoy_pct"] is not None:
+        rows.append(("Year on year", percent_change(fact["yoy_pct"])))
+    period = fact["period"]
+    rows.append(("Period", period["label"] + (" (year inferred)" if period["inferred"] else "")))
+    rows.append(("Statement", fact["statement"]))
+    if fact["terms"]:
+        names = [f"{term} ({base.terms_by_id[term]['name']})" for term in fact["terms"]]
+        rows.append(("Terms", "; ".join(names)))
+    if fact["said_by"]:
+        person = base.people_by_id[fact["said_by"]]
+        rows.append(("Said by", f"{person['name']} ({'; '.join(person['roles'])})"))
+    source = base.sources_by_id[fact["source"]]
+    published = human_date(source["published"])
+    rows.append(("Source", f'{source["publisher"]}, "{source["title"]}", {published}'))
+    if fact["section"]:
+        titles = {s["id"]: s["title"] for s in source["sections"]}
+        rows.append(("Section", titles.get(fact["section"], fact["section"])))
+    return [(heading, text) for heading, text in rows if text]
+
+
+def card(title: str, rows: list[tuple[str, str]]) -> RenderableType:
+    """A titled two-column card of headings and texts, every text inert."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for heading, text in rows:
+        grid.add_row(heading, Text(inert(text, keep_newlines=True)))
+    grid.title = inert(title)
+    grid.title_style = "bold cyan"
+    grid.title_justify = "left"
+    return grid
+
+
+def fact_card(base: FactBase, fact: Record) -> RenderableType:
+    return card(fact["label"], fact_rows(base, fact))
+
+
+def term_card(base: FactBase, term: Record) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    from ccifacts.render import render_table
+
+    rows = [
+        ("Term", term["id"]),
+        ("Name", term["name"]),
+        ("Kind", term["kind"]),
+        ("Aliases", ", ".join(term["aliases"])),
+        ("Definition", term["definition"]),
+    ]
+    facts = base.facts_with_term(term["id"])
+    if not facts:
+        return Group(card(term["name"], rows), Text("No fact mentions this term."))
+    listing = views.Listing(views.FACT, facts, title=f"Facts that mention {term['id']}")
+    return Group(card(term["name"], rows), Text(""), render_table(listing, None, True))
+
+
+def info(base: FactBase) -> dict[str, Any]:
+    """What ``ccifacts info`` reports about the fact base in use."""
+    folder = cache.cache_dir()
+    return {
+        "path": str(base.path),
+        "bundled": base.path == loader.bundled_path(),
+        "schema_version": base.schema_version,
+        "counts": {
+            "sources": len(base.sources),
+            "sectors": len(base.sectors),
+            "terms": len(base.terms),
+            "people": len(base.people),
+            "facts": len(base.facts),
+        },
+        "sources": [
+            {key: source[key] for key in ("id", "publisher", "title", "published")}
+            for source in base.sources
+        ],
+        "cache_dir": str(folder) if folder else None,
+    }
+
+
+def info_text(summary: dict[str, Any]) -> str:
+    counts = summary["counts"]
+    lines = [
+        f"Fact base: {summary['path']}" + (" (bundled)" if summary["bundled"] else ""),
+        f"Schema version: {summary['schema_version']}",
+        "Counts: " + ", ".join(f"{n} {what}" for what, n in counts.items()),
+        "Sources:",
+        *(
+            f'  {s["id"]}: {s["publisher"]}, "{s["title"]}", {s["published"]}'
+            for s in summary["sources"]
+        ),
+        f"Cache: {summary['cache_dir'] or 'off'}",
+    ]
+    return "".join(inert(line) + "\n" for line in lines)
+
+
+def validation_summary(path: Path, normalised: dict[str, Any]) -> str:
+    """One line: the file is valid, with its counts by sector."""
+    by_sector = Counter(fact["sector"] for fact in normalised["facts"])
+    sectors = ", ".join(f"{s['id']} {by_sector[s['id']]}" for s in normalised["sectors"])
+    return inert(
+        f"{path}: valid: {len(normalised['facts'])} facts in {len(normalised['sectors'])} "
+        f"sectors ({sectors})"
+    )
+
+
+def summary_title(base: FactBase) -> str:
+    source = base.sources[0]
+    return f"Headline figures ({source['publisher']}, {human_date(source['published'])})"
