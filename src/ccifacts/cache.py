@@ -1,6 +1,6 @@
 """A cache of validated fact bases, keyed on content, so that a run with nothing new to validate
 needs neither Pydantic nor the models. An entry is the normalised JSON the models produced, stored
-under the SHA-256 of the fact base's bytes together with the version of ccifacts and the bytes of
+under a BLAKE2b hash of the fact base's bytes, the version of ccifacts and the bytes of
 ``model.py`` (a changed schema never reuses old entries). Entries are written to a temporary file
 and renamed into place, so two processes writing at once each leave a whole entry; a cache
 directory that is missing, read-only or full simply means no caching. No pickle: entries are
@@ -9,15 +9,19 @@ JSON."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ccifacts import __version__
+
+try:
+    # hashlib loads OpenSSL (2 ms, a tenth of a run's budget); BLAKE2 is built in.
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without the builtin module
+    from hashlib import blake2b
 
 ENV_CACHE_DIR = "CCIFACTS_CACHE_DIR"
 _FORMAT = 1
@@ -41,7 +45,7 @@ def cache_dir() -> Path | None:
 
 def key(data: bytes) -> str:
     """The cache key of a fact base's bytes."""
-    digest = hashlib.sha256(f"ccifacts {_FORMAT} {__version__}\n".encode())
+    digest = blake2b(f"ccifacts {_FORMAT} {__version__}\n".encode(), digest_size=32)
     with contextlib.suppress(OSError):  # no source shipped: the version tells schemas apart
         digest.update(_MODEL_SOURCE.read_bytes())
     digest.update(data)
@@ -57,19 +61,29 @@ def get(entry_key: str) -> dict[str, Any] | None:
         entry = json.loads((folder / f"{entry_key}.json").read_bytes())
     except (OSError, ValueError, RecursionError):
         return None
-    if (
+    if not (
         isinstance(entry, dict)
         and entry.get("key") == entry_key
         and entry.get("format") == _FORMAT
         and isinstance(entry.get("data"), dict)
     ):
-        data: dict[str, Any] = entry["data"]
-        return data
-    return None
+        return None
+    data: dict[str, Any] = entry["data"]
+    # Only ccifacts writes entries, but a damaged one must be a miss, not a crash later.
+    if not isinstance(data.get("schema_version"), int) or not all(
+        isinstance(data.get(key), list) for key in _COLLECTIONS
+    ):
+        return None
+    return data
+
+
+_COLLECTIONS = ("sources", "sectors", "terms", "people", "facts")
 
 
 def put(entry_key: str, normalised: dict[str, Any]) -> None:
     """Store ``normalised`` under ``entry_key``; any failure leaves the cache as it was."""
+    import tempfile
+
     folder = cache_dir()
     if folder is None:
         return
@@ -79,7 +93,8 @@ def put(entry_key: str, normalised: dict[str, Any]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         with os.fdopen(handle, "wb") as out:
-            out.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode())
+            # ASCII JSON: a str of ASCII costs one byte per character while it is encoded.
+            out.write(json.dumps(entry, separators=(",", ":")).encode("ascii"))
         Path(temporary).replace(folder / f"{entry_key}.json")
         temporary = None
     except OSError:

@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 from ccifacts import __version__, complete
 from ccifacts.errors import CcifactsError, ExitCode, UsageError
 from ccifacts.render import OutputFormat
-from ccifacts.text import inert
+from ccifacts.text import ascii_json, inert
 
 if TYPE_CHECKING:
     from ccifacts.factbase import FactBase
@@ -88,9 +88,6 @@ class _Group(TyperGroup):
         except CcifactsError as error:
             _report(error.message, error.hint)
             raise typer.Exit(error.exit_code) from None
-        except BrokenPipeError:
-            _silence_stdout()
-            raise typer.Exit(ExitCode.OK) from None
         except Exception as error:
             if os.environ.get("CCIFACTS_DEBUG"):
                 raise
@@ -260,8 +257,19 @@ class Output:
 
         width = shutil.get_terminal_size().columns if self.terminal else None
         text = to_text(output, color=self.color, width=width)
+        if self.is_json and not _utf8(sys.stdout):
+            text = ascii_json(text)  # still valid JSON where the locale cannot carry UTF-8
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def _utf8(stream: Any) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _use_color(choice: Color, terminal: bool) -> bool:
@@ -466,14 +474,14 @@ def get(
       ccifacts get aviation.weekly-flights --value
       ccifacts get aviation.weekly-flights --field baseline.value
     """
-    from ccifacts import details, views
+    from ccifacts import render, views
 
     base = out.load()
     fact = base.fact(fact_id)
     if value or field:
-        out.print(details.bare(fact, "value" if value else field or "value") + "\n")
+        out.print(render.bare(fact, "value" if value else field or "value") + "\n")
         return
-    out.record(views.Listing(views.FACT, [fact]), lambda: details.fact_card(base, fact))
+    out.record(views.Listing(views.FACT, [fact]), lambda: _details().fact_card(base, fact))
 
 
 @command("info")
@@ -599,12 +607,12 @@ def define(
       ccifacts define NRA
       ccifacts define "land-sea trade corridor" --json
     """
-    from ccifacts import details, query, views
+    from ccifacts import query, views
 
     base = out.load()
     found = base.term(term)
     rows = query.term_rows(base, [found])
-    out.record(views.Listing(views.TERM, rows), lambda: details.term_card(base, found))
+    out.record(views.Listing(views.TERM, rows), lambda: _details().term_card(base, found))
 
 
 @command("sources")
@@ -730,14 +738,51 @@ def summary(out: Output) -> None:
     )
 
 
+def _details() -> Any:
+    # Cards need Rich and more of the core; only a table on a terminal draws them.
+    from ccifacts import details
+
+    return details
+
+
+class _PipeGuard:
+    """stdout for which a reader that went away (``ccifacts list | head -1``) ends the output
+    quietly, whatever is writing: a command, ``--help`` or ``--version``."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            _silence_stdout()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``ccifacts``; the console script and ``python -m ccifacts`` call this."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
+            # A locale that cannot encode a name must not crash the output.
             reconfigure(errors="backslashreplace")
+    stdout = sys.stdout
+    sys.stdout = _PipeGuard(stdout)
     try:
         app(args=argv, prog_name="ccifacts")
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    finally:
+        sys.stdout.flush()
+        sys.stdout = stdout
     return 0

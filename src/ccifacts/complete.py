@@ -91,7 +91,8 @@ def _field_candidates(kind_name: str, incomplete: str) -> Candidates:
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
     chosen = set(done.split(",")) if done else set()
-    options = [p for p in [*kind.valid(), "all"] if p not in chosen]
+    # "all" stands alone: it cannot follow other fields.
+    options = [p for p in kind.valid() if p not in chosen] + ([] if done else ["all"])
     return [(prefix + p, "") for p in options if p.startswith(last)]
 
 

@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ccifacts import cache, loader, query, views
 from ccifacts.citation import human_date
-from ccifacts.errors import NotFoundError, UsageError
 from ccifacts.factbase import FactBase, Record
-from ccifacts.render import dumps
 from ccifacts.text import inert
 from ccifacts.units import figure, number, percent_change
 
@@ -20,27 +18,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from rich.console import RenderableType
-
-
-def bare(fact: Record, path: str) -> str:
-    """The value at ``path`` of ``fact`` as one line: numbers and strings as they are, objects
-    and lists as JSON. A missing value is ``NotFoundError`` (nothing to substitute)."""
-    if path not in views.FACT.valid():
-        raise UsageError(
-            f"unknown field {inert(path)!r}", f"Fields: {', '.join(views.FACT.valid())}."
-        )
-    value = views.get(fact, path)
-    if value is None:
-        raise NotFoundError(
-            f"fact {fact['id']} has no {path}", "Try `ccifacts get ID` for the whole fact."
-        )
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return dumps(value)
-    if isinstance(value, str):
-        return inert(value)
-    return dumps(value, indent=None)
 
 
 def fact_rows(base: FactBase, fact: Record) -> list[tuple[str, str]]:

@@ -5,7 +5,6 @@ nowhere else."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -42,21 +41,32 @@ class UsageError(CcifactsError):
     exit_code = ExitCode.USAGE
 
 
-@dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with a fact base: where (JSON path, or line and column) and what."""
 
-    message: str
-    path: str = ""
-    line: int | None = None
-    column: int | None = None
+    __slots__ = ("column", "line", "message", "path")
+
+    def __init__(
+        self, message: str, path: str = "", line: int | None = None, column: int | None = None
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return f"Problem({str(self)!r})"
 
     def __str__(self) -> str:
         if self.line is not None:
-            where = f"line {self.line}, column {self.column}"
-        else:
-            where = self.path or "(document)"
-        return f"{where}: {self.message}"
+            return f"line {self.line}, column {self.column}: {self.message}"
+        return f"{self.path}: {self.message}" if self.path else self.message
 
 
 class FactBaseError(CcifactsError):

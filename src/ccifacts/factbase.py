@@ -124,8 +124,15 @@ def _suggest(name: str, index: dict[str, Record], listing: str) -> str:
     """A hint naming the ids of the records whose keys are closest to ``name``."""
     import difflib
 
-    matches = difflib.get_close_matches(name, list(index), n=5, cutoff=0.5)
-    ids = list(dict.fromkeys(index[match]["id"] for match in matches))[:3]
+    scored = []
+    for key in index:
+        matcher = difflib.SequenceMatcher(None, name, key)
+        if matcher.real_quick_ratio() >= 0.5 and matcher.quick_ratio() >= 0.5:
+            scored.append((matcher.ratio(), key))
+    best = max((score for score, _ in scored), default=0.0)
+    # Only the names about as close as the closest: a typo of one id should name that id.
+    close = sorted((item for item in scored if item[0] >= best - 0.1), key=lambda i: -i[0])
+    ids = list(dict.fromkeys(index[key]["id"] for _, key in close))[:3]
     if not ids:
         return f"`{listing}` shows them all."
     return f"did you mean: {', '.join(inert(i) for i in ids)}?"

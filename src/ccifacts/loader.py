@@ -57,7 +57,7 @@ def read_bytes(path: Path) -> bytes:
         if not stat.S_ISREG(status.st_mode):
             raise fail("not a regular file", "Pass the path of a .json file.")
         if status.st_size > MAX_BYTES:
-            raise fail(_TOO_LARGE, "Split the fact base into smaller files.")
+            raise fail(_too_large(), "Split the fact base into smaller files.")
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -69,11 +69,12 @@ def read_bytes(path: Path) -> bytes:
     except OSError as error:
         raise fail(inert(error.strerror or str(error)), "Check the path and the disk.") from None
     if len(data) > MAX_BYTES:
-        raise fail(_TOO_LARGE, "Split the fact base into smaller files.")
+        raise fail(_too_large(), "Split the fact base into smaller files.")
     return data
 
 
-_TOO_LARGE = f"larger than the limit of {MAX_BYTES // (1024 * 1024)} MiB"
+def _too_large() -> str:
+    return f"larger than the limit of {MAX_BYTES / (1024 * 1024):g} MiB"
 
 
 class _Flagged:
@@ -178,14 +179,14 @@ def _refused(node: Any, path: str = "") -> Any:
     while stack:
         value, where = stack.pop()
         if isinstance(value, _Flagged):
-            yield Problem(value.reason, where or "(document)")
+            yield Problem(value.reason, where)
         elif isinstance(value, str):
             if _has_lone_surrogate(value):
                 yield Problem("the string holds a lone UTF-16 surrogate escape", where)
         elif isinstance(value, dict):
             if isinstance(value, _DuplicateKeys):
                 for key in value.duplicates:
-                    yield Problem(f"duplicate key {inert(key)!r}", where or "(document)")
+                    yield Problem(f"duplicate key {inert(key)!r}", where)
             for key, item in reversed(value.items()):
                 if _has_lone_surrogate(key):
                     yield Problem("a key holds a lone UTF-16 surrogate escape", where)

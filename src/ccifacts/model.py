@@ -115,11 +115,14 @@ def _check_unique(collection: str, value: str, info: ValidationInfo) -> str:
     return value
 
 
+_SINGULAR = {"sectors": "sector", "people": "person", "sources": "source", "terms": "term"}
+
+
 def _check_reference(collection: str, value: str, info: ValidationInfo) -> str:
     known = _context(info).get("ids", {}).get(collection)
     if known is not None and value not in known:
         hint = _closest(value, known)
-        raise ValueError(f"unknown {collection[:-1]} {value!r}{hint}")
+        raise ValueError(f"unknown {_SINGULAR[collection]} {value!r}{hint}")
     return value
 
 
@@ -269,6 +272,17 @@ class Fact(_Strict):
     def _source_exists(cls, value: str, info: ValidationInfo) -> str:
         return _check_reference("sources", value, info)
 
+    @field_validator("section")
+    @classmethod
+    def _section_exists(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # `source` is declared before `section`, so it is in info.data if it was valid.
+        source = info.data.get("source")
+        sections = _context(info).get("sections", {}).get(source)
+        if value is not None and sections is not None and value not in sections:
+            hint = _closest(value, sections)
+            raise ValueError(f"unknown section {value!r} of source {source!r}{hint}")
+        return value
+
     @field_validator("terms")
     @classmethod
     def _terms_exist(cls, value: list[str], info: ValidationInfo) -> list[str]:
@@ -284,20 +298,13 @@ class Fact(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self, info: ValidationInfo) -> Fact:
+    def _consistent(self) -> Fact:
         if (self.value is None) != (self.unit is None):
             raise ValueError("value and unit go together: give both or neither")
         if self.value is None and (self.qualifier != "exact" or self.yoy_pct is not None):
             raise ValueError("qualifier and yoy_pct need a value")
         if self.baseline is not None and self.value is None:
             raise ValueError("a baseline needs a value to compare with")
-        if self.section is not None:
-            sections = _context(info).get("sections", {}).get(self.source)
-            if sections is not None and self.section not in sections:
-                raise ValueError(
-                    f"unknown section {self.section!r} of source {self.source!r}"
-                    f"{_closest(self.section, sections)}"
-                )
         return self
 
 
@@ -362,7 +369,8 @@ def _reference_context(document: dict[str, Any]) -> dict[str, Any]:
         ids[collection] = set(raw_ids)
         keys = [i.casefold() for i in raw_ids] if collection == "terms" else raw_ids
         duplicates[collection] = {k: n for k, n in Counter(keys).items() if n > 1}
-    for item in document.get("sources") or []:
+    sources = document.get("sources")
+    for item in sources if isinstance(sources, list) else []:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             found = item.get("sections")
             sections[item["id"]] = (
@@ -412,12 +420,16 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_HINT = "Fix what is listed; `ccifacts schema` prints the format of a fact base."
+
+
 def validate(document: object, origin: str) -> dict[str, Any]:
     """Validate a parsed JSON document and return its normalised form, or raise
-    ``FactBaseError`` listing every problem found, each with its JSON path."""
+    ``FactBaseError`` listing every problem found, each with its JSON path. The document's
+    list of facts is normalised in place (and so consumed)."""
     if not isinstance(document, dict):
         problem = Problem(f"the document must be a JSON object, not {_json_type(document)}")
-        raise FactBaseError(origin, [problem])
+        raise FactBaseError(origin, [problem], hint=_HINT)
     context = _reference_context(document)
     problems: list[Problem] = []
     facts = document.get("facts")
@@ -432,18 +444,18 @@ def validate(document: object, origin: str) -> dict[str, Any]:
     except ValidationError as error:
         problems += _problems(error)
     if isinstance(facts, list):
-        dumped: list[dict[str, Any]] = []
         for start in range(0, len(facts), _CHUNK):
-            chunk = facts[start : start + _CHUNK]
+            end = start + _CHUNK
             try:
-                dumped += _FACTS.dump_python(_FACTS.validate_python(chunk, context=context))
+                valid = _FACTS.validate_python(facts[start:end], context=context)
             except ValidationError as error:
                 problems += _problems(error, "facts", start)
-        normalised["facts"] = dumped
+            else:
+                # Replace the raw facts as they are normalised, so a large base is held once.
+                facts[start:end] = _FACTS.dump_python(valid)
+        normalised["facts"] = facts
     if problems:
-        raise FactBaseError(
-            origin, problems, hint="Fix the listed keys; `ccifacts schema` prints the format."
-        )
+        raise FactBaseError(origin, problems, hint=_HINT)
     return normalised
 
 

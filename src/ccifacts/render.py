@@ -7,7 +7,6 @@ escaped (JSON escapes them as \\uXXXX)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -15,9 +14,10 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from ccifacts.errors import NotFoundError, UsageError
 from ccifacts.factbase import Record
 from ccifacts.text import inert, json_inert
-from ccifacts.views import Listing, get, header, human, resolve_fields
+from ccifacts.views import FACT, Listing, get, header, human, resolve_fields
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -48,6 +48,25 @@ def dumps(value: object, *, indent: int | None = 2) -> str:
     return json_inert(
         json.dumps(value, ensure_ascii=False, indent=indent, separators=separators, allow_nan=False)
     )
+
+
+def bare(fact: Record, path: str) -> str:
+    """The value at ``path`` of ``fact`` as one line: numbers and strings as they are, objects
+    and lists as JSON. A missing value is ``NotFoundError`` (nothing to substitute)."""
+    if path not in FACT.valid():
+        raise UsageError(f"unknown field {inert(path)!r}", f"Fields: {', '.join(FACT.valid())}.")
+    value = get(fact, path)
+    if value is None:
+        raise NotFoundError(
+            f"fact {fact['id']} has no {path}", "Try `ccifacts get ID` for the whole fact."
+        )
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return dumps(value)
+    if isinstance(value, str):
+        return inert(value)
+    return dumps(value, indent=None)
 
 
 def select(record: Record, fields: list[str]) -> Record:
@@ -93,6 +112,8 @@ def _flat_rows(listing: Listing, fields: str | None, headers: bool) -> list[list
 
 
 def render_csv(listing: Listing, fields: str | None, headers: bool) -> str:
+    import csv
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
     for row in _flat_rows(listing, fields, headers):
@@ -101,9 +122,16 @@ def render_csv(listing: Listing, fields: str | None, headers: bool) -> str:
 
 
 def render_tsv(listing: Listing, fields: str | None, headers: bool) -> str:
-    # Tabs and newlines inside a value are written as \t and \n so each record stays one line.
-    rows = _flat_rows(listing, fields, headers)
-    return "".join("\t".join(inert(cell) for cell in row) + "\n" for row in rows)
+    # A tab, newline or backslash inside a value is written as \t, \n or \\ (as PostgreSQL's
+    # text format does), so each record stays one line and the value can be recovered.
+    lines = []
+    for row in _flat_rows(listing, fields, headers):
+        line = "\t".join(row)
+        plain = line.count("\t") == len(row) - 1 and "\\" not in line and "\n" not in line
+        if not plain or inert(line, keep_newlines=True) != line:  # one check per row, not cell
+            line = "\t".join(inert(cell.replace("\\", "\\\\")) for cell in row)
+        lines.append(line + "\n")
+    return "".join(lines)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -215,4 +243,8 @@ def to_text(output: Output, *, color: bool, width: int | None) -> str:
         console.width = max(natural, 1)
     with console.capture() as capture:
         console.print(output)
-    return capture.get()
+    text = capture.get()
+    if color:
+        return text
+    # Rich pads every line to the width it drew at; without styles that is just noise.
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())

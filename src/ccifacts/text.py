@@ -20,6 +20,7 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 # a terminal: DEL, C1, format characters and lone surrogates.
 _JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_FORMAT_CHARS}\ud800-\udfff]")
 _NON_WORD = re.compile(r"[\W_]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -52,6 +53,19 @@ def json_inert(json_text: str) -> str:
     """Escape, as \\uXXXX, the characters JSON text may hold raw that a terminal would act on.
     Valid JSON stays valid and means the same: these characters only occur inside strings."""
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
+def ascii_json(json_text: str) -> str:
+    """JSON text with every non-ASCII character escaped (as a surrogate pair beyond U+FFFF), for
+    a stream that cannot carry UTF-8. Valid JSON stays valid and means the same."""
+    return _NON_ASCII.sub(_json_escape, json_text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    encoded = match.group().encode("utf-16-be", "surrogatepass")
+    return "".join(
+        f"\\u{int.from_bytes(encoded[i : i + 2], 'big'):04x}" for i in range(0, len(encoded), 2)
+    )
 
 
 def normalize(text: str) -> str:

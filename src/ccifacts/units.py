@@ -4,7 +4,10 @@ formats (the table and Markdown), never for data formats, which keep the exact n
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 _SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
 QUALIFIER_WORDS = {
@@ -34,12 +37,14 @@ UNIT_FORMATS = {
 
 def exact(value: int | float) -> Decimal:
     """The decimal a JSON number stands for (``21.7`` is 21.7, not its binary neighbour)."""
+    from decimal import Decimal  # here, not at the top: JSON output never needs it
+
     return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
 
 
 def number(value: int | float | Decimal) -> str:
     """A number with thousands separators and no trailing zeros: 1900 -> "1,900"."""
-    amount = value if isinstance(value, Decimal) else exact(value)
+    amount = exact(value) if isinstance(value, int | float) else value
     return f"{amount.normalize():,f}"
 
 
