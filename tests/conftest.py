@@ -1,0 +1,129 @@
+"""Shared test fixtures: an isolated environment for every test (its own cache directory, no
+colour or fact-base variables from the caller's shell), a CliRunner helper that returns stdout,
+stderr and the exit code separately, and a small hand-written fact base for exact-output tests."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ccifacts.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_TEXT = ROOT.parent / "shared" / "sources" / "cci-decade-2025-11-10.txt"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    for name in ("CCIFACTS_FACTS", "NO_COLOR", "FORCE_COLOR", "CCIFACTS_DEBUG", "COLUMNS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CCIFACTS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    yield
+
+
+@dataclass
+class Run:
+    """What a command printed and how it exited."""
+
+    stdout: str
+    stderr: str
+    code: int
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Run:
+    """Run ``ccifacts ARGS`` in-process, as a user would type it."""
+    result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+    return Run(result.stdout, result.stderr, result.exit_code)
+
+
+MINIMAL: dict[str, Any] = {
+    "schema_version": 1,
+    "sources": [
+        {
+            "id": "test-source",
+            "publisher": "Test Gazette",
+            "title": "A Test Report",
+            "published": "2025-11-10",
+            "sections": [{"id": "body", "title": "Body"}],
+        }
+    ],
+    "sectors": [
+        {"id": "aviation", "name": "Aviation", "aliases": ["air"], "description": "Flights."},
+        {"id": "finance", "name": "Finance", "aliases": [], "description": "Money."},
+    ],
+    "terms": [
+        {
+            "id": "NRA",
+            "name": "Non-Resident Account",
+            "kind": "policy",
+            "aliases": ["NRA model"],
+            "definition": "An account model.",
+        }
+    ],
+    "people": [{"id": "ann-lee", "name": "Ann Lee", "roles": ["Spokesperson"]}],
+    "facts": [
+        {
+            "id": "aviation.weekly-flights",
+            "sector": "aviation",
+            "kind": "metric",
+            "label": "Weekly flights",
+            "value": 24,
+            "unit": "per_week",
+            "baseline": {"value": 5, "label": "at launch"},
+            "period": {"label": "2025", "start": "2025", "end": "2025"},
+            "statement": "Flights rose from 5 to 24 a week.",
+            "source": "test-source",
+            "section": "body",
+            "said_by": "ann-lee",
+            "headline": True,
+        },
+        {
+            "id": "finance.settlement",
+            "sector": "finance",
+            "kind": "metric",
+            "label": "Settlement, via NRA",
+            "value": 400000000,
+            "unit": "RMB",
+            "qualifier": "more_than",
+            "yoy_pct": 12.5,
+            "period": {"label": "as of 2025", "as_of": "2025-11-10", "inferred": True},
+            "statement": "More than RMB 400 million was settled.",
+            "terms": ["NRA"],
+            "source": "test-source",
+        },
+    ],
+}
+
+
+def minimal() -> dict[str, Any]:
+    """A fresh copy of the small valid fact base."""
+    return copy.deepcopy(MINIMAL)
+
+
+def write(path: Path, document: Any) -> Path:
+    """Write ``document`` as JSON (or bytes/str as they are) and return the path."""
+    if isinstance(document, bytes):
+        path.write_bytes(document)
+    elif isinstance(document, str):
+        path.write_text(document, encoding="utf-8")
+    else:
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_base(tmp_path: Path) -> Path:
+    """The small fact base, written to a file."""
+    return write(tmp_path / "small.json", minimal())

@@ -1,0 +1,336 @@
+"""The lookup commands as a user runs them: sectors, sector, search, get and list on the bundled
+facts and on a small fact base, with exact JSON, exit codes and the messages on stderr, including
+the typo suggestions and the help, version and usage-error behaviour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ccifacts import __version__
+from conftest import MINIMAL, run
+
+WEEKLY_FLIGHTS: dict[str, Any] = {
+    "id": "aviation.weekly-flights",
+    "sector": "aviation",
+    "kind": "metric",
+    "label": "Weekly flights, Chongqing-Singapore",
+    "value": 24,
+    "unit": "per_week",
+    "qualifier": "exact",
+    "baseline": {"value": 5, "label": "at the start of the Air Corridor"},
+    "yoy_pct": None,
+    "period": {
+        "label": "as of 10 Nov 2025",
+        "start": None,
+        "end": None,
+        "as_of": "2025-11-10",
+        "inferred": True,
+    },
+    "statement": (
+        "Flights between Chongqing and Singapore have gone up from five a week at the start "
+        "to 24 a week."
+    ),
+    "terms": ["air-corridor"],
+    "said_by": None,
+    "source": "cqdaily-2025-11-10",
+    "section": "flights-and-people-flow",
+    "headline": True,
+}
+AVIATION_IDS = [
+    "aviation.air-corridor",
+    "aviation.weekly-flights",
+    "aviation.flight-movements",
+    "aviation.passengers",
+    "aviation.cargo",
+]
+
+
+def test_sectors_lists_every_sector_with_its_fact_count() -> None:
+    result = run("sectors", "--json", "--fields", "id,fact_count")
+    assert result.code == 0
+    assert result.json() == [
+        {"id": "programme", "fact_count": 23},
+        {"id": "logistics", "fact_count": 9},
+        {"id": "finance", "fact_count": 5},
+        {"id": "aviation", "fact_count": 5},
+        {"id": "information-technology", "fact_count": 3},
+        {"id": "science-education", "fact_count": 4},
+        {"id": "culture-tourism", "fact_count": 5},
+        {"id": "institutional-innovation", "fact_count": 3},
+        {"id": "digital-economy", "fact_count": 4},
+        {"id": "green-development", "fact_count": 3},
+    ]
+
+
+@pytest.mark.parametrize("name", ["aviation", "Aviation", "air", "AIR", "flights", "air transport"])
+def test_sector_matches_id_name_or_alias_in_any_case(name: str) -> None:
+    result = run("sector", name, "--json")
+    assert result.code == 0
+    assert [fact["id"] for fact in result.json()] == AVIATION_IDS
+    assert result.json()[1] == WEEKLY_FLIGHTS
+
+
+def test_sector_table_shows_the_weekly_flights_figure() -> None:
+    result = run("sector", "aviation", "--format", "table")
+    assert result.code == 0
+    assert "aviation.weekly-flights" in result.stdout
+    assert "24 per week" in result.stdout
+    assert "more than 1,900" in result.stdout
+
+
+def test_an_unknown_sector_suggests_the_closest_names() -> None:
+    result = run("sector", "aviatoin")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr == "Error: no sector named 'aviatoin'\nHint: did you mean: aviation?\n"
+
+
+def test_an_unknown_sector_with_nothing_close_points_to_the_listing() -> None:
+    result = run("sector", "zzzz")
+    assert result.code == 1
+    assert (
+        result.stderr == "Error: no sector named 'zzzz'\nHint: `ccifacts sectors` shows them all.\n"
+    )
+
+
+def test_search_finds_the_corridor_by_acronym_or_name() -> None:
+    by_acronym = run("search", "ILSTC", "--json").json()
+    by_name = run("search", "land-sea trade corridor", "--json").json()
+    unquoted = run("search", "Land-Sea", "TRADE", "  corridor", "--json").json()
+    ids = {fact["id"] for fact in by_acronym}
+    assert ids == {fact["id"] for fact in by_name} == {fact["id"] for fact in unquoted}
+    assert {"logistics.rail-sea-transit-days", "logistics.ilstc-ports"} <= ids
+    assert all("ILSTC" in f["terms"] or "D-ILSTC" in f["terms"] for f in by_acronym)
+
+
+def test_search_ranks_label_matches_first() -> None:
+    found = [fact["id"] for fact in run("search", "ILSTC", "--json").json()]
+    assert found[:5] == [
+        "logistics.ilstc-cities",
+        "logistics.ilstc-provinces",
+        "logistics.ilstc-stations",
+        "logistics.ilstc-ports",
+        "logistics.ilstc-countries",
+    ]
+
+
+def test_search_finds_the_facts_a_person_said() -> None:
+    found = run("search", "Zhang Yongwu", "--json").json()
+    assert found and all(fact["said_by"] == "zhang-yongwu" for fact in found)
+
+
+def test_search_with_no_match_is_an_empty_success() -> None:
+    result = run("search", "xylophone", "--json")
+    assert (result.code, result.stdout) == (0, "[]\n")
+    assert result.stderr == "no facts match 'xylophone'\n"
+
+
+def test_search_without_words_is_a_usage_error() -> None:
+    result = run("search", "--", "--- !")
+    assert result.code == 2
+    assert result.stderr.startswith("Error: the query has no words to search for\n")
+
+
+def test_get_prints_one_fact_as_one_object() -> None:
+    result = run("get", "aviation.weekly-flights", "--json")
+    assert result.code == 0
+    assert result.json() == WEEKLY_FLIGHTS
+    assert result.stdout.endswith("}\n")
+
+
+def test_get_in_full_shows_baseline_change_period_source_and_speaker() -> None:
+    result = run("get", "logistics.rail-sea-transit-days", "--format", "table")
+    assert result.code == 0
+    for shown in (
+        "7 days",
+        "10 days (before the ILSTC)",
+        "0.7x, -30% (derived)",
+        "as of 10 Nov 2025 (year inferred)",
+        'Chongqing Daily, "CCI Bears Fruitful Cooperation Outcomes Over Decade", 10 November 2025',
+        "Li An (Deputy Director-General, Department of Asian Affairs, Ministry of Commerce)",
+        "The CCI Demonstrates Three Distinctive Features",
+    ):
+        assert shown in result.stdout
+
+
+@pytest.mark.parametrize("flag", ["--value", "--raw", "-r"])
+def test_get_value_prints_the_bare_value(flag: str) -> None:
+    result = run("get", "programme.projects-value", flag)
+    assert (result.code, result.stdout, result.stderr) == (0, "26000000000\n", "")
+
+
+def test_get_field_reaches_into_the_fact() -> None:
+    assert run("get", "aviation.weekly-flights", "--field", "baseline.value").stdout == "5\n"
+    assert run("get", "aviation.passengers", "--field", "period.end").stdout == "2025-10\n"
+    assert run("get", "aviation.passengers", "--field", "yoy_pct").stdout == "13.6\n"
+
+
+def test_get_value_of_a_fact_without_one_fails_clearly() -> None:
+    result = run("get", "programme.launch", "--value")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr.startswith("Error: fact programme.launch has no value\n")
+
+
+def test_get_an_unknown_id_suggests_the_closest_ids() -> None:
+    result = run("get", "aviation.weekly-flight")
+    assert result.code == 1
+    assert result.stderr == (
+        "Error: no fact with id 'aviation.weekly-flight'\n"
+        "Hint: did you mean: aviation.weekly-flights?\n"
+    )
+
+
+def test_get_ignores_case_when_that_is_unambiguous() -> None:
+    assert run("get", "Aviation.Weekly-Flights", "--value").stdout == "24\n"
+
+
+def test_list_filters_by_sector_kind_and_term() -> None:
+    ids = [f["id"] for f in run("list", "--sector", "air", "--kind", "metric", "--json").json()]
+    assert ids == AVIATION_IDS[1:]
+    nra = run("list", "--term", "Non-Resident Account", "--json").json()
+    assert [f["id"] for f in nra] == ["finance.nra-settlement"]
+    targets = run("list", "--kind", "target", "--json").json()
+    assert [f["id"] for f in targets] == ["programme.goal-2030"]
+
+
+def test_list_with_an_unknown_kind_is_a_usage_error() -> None:
+    result = run("list", "--kind", "rumour")
+    assert result.code == 2
+    assert result.stderr == (
+        "Error: unknown kind 'rumour'\n"
+        "Hint: Kinds are: metric, milestone, policy, plan, target, profile.\n"
+    )
+
+
+def test_list_with_an_unknown_term_suggests_terms() -> None:
+    result = run("list", "--term", "NRAA")
+    assert result.code == 1
+    assert result.stderr == "Error: no term named 'NRAA'\nHint: did you mean: NRA?\n"
+
+
+def test_an_empty_listing_is_valid_json_and_a_note_on_stderr() -> None:
+    result = run("list", "--term", "chongqing-commission-of-commerce", "--json")
+    assert (result.code, result.stdout) == (0, "[]\n")
+    assert result.stderr == "no facts match the filters\n"
+
+
+def test_every_listing_of_the_small_base_is_exact(small_base: Path) -> None:
+    result = run("list", "--facts", str(small_base), "--json", "--fields", "id,value,unit")
+    assert result.json() == [
+        {"id": "aviation.weekly-flights", "value": 24, "unit": "per_week"},
+        {"id": "finance.settlement", "value": 400000000, "unit": "RMB"},
+    ]
+
+
+def test_the_small_base_is_normalised_with_every_key(small_base: Path) -> None:
+    fact = run("get", "finance.settlement", "--facts", str(small_base), "--json").json()
+    assert fact == {
+        **MINIMAL["facts"][1],
+        "baseline": None,
+        "period": {
+            "label": "as of 2025",
+            "start": None,
+            "end": None,
+            "as_of": "2025-11-10",
+            "inferred": True,
+        },
+        "said_by": None,
+        "section": None,
+        "headline": False,
+    }
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert (result.code, result.stdout) == (0, f"ccifacts {__version__}\n")
+
+
+COMMANDS = [
+    "sectors",
+    "sector",
+    "list",
+    "search",
+    "get",
+    "info",
+    "validate",
+    "schema",
+    "verify",
+    "terms",
+    "define",
+    "sources",
+    "cite",
+    "people",
+    "timeline",
+    "changes",
+    "summary",
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.code == 0
+    assert "Example" in result.stdout
+    assert "--facts" in result.stdout
+
+
+def test_the_main_help_documents_the_exit_codes() -> None:
+    result = run("--help")
+    assert result.code == 0
+    for line in ("0  success", "1  the named", "2  usage error", "3  the fact base", "4  internal"):
+        assert line in result.stdout
+
+
+def test_no_command_shows_the_help_as_a_usage_error() -> None:
+    result = run()
+    assert result.code == 2
+    assert "Commands:" in result.stderr + result.stdout
+
+
+def test_an_unknown_option_is_a_usage_error_on_stderr() -> None:
+    result = run("sectors", "--colour", "never")
+    assert (result.code, result.stdout) == (2, "")
+    assert "Error: No such option: --colour" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_json_and_a_different_format_disagree() -> None:
+    result = run("sectors", "--json", "--format", "csv")
+    assert result.code == 2
+    assert result.stderr == "Error: --json and --format csv ask for different formats\n"
+
+
+def test_facts_before_the_command_is_used(small_base: Path) -> None:
+    result = run("--facts", str(small_base), "sector", "aviation", "--json")
+    assert [f["id"] for f in result.json()] == ["aviation.weekly-flights"]
+
+
+def test_facts_after_the_command_wins_over_the_one_before(small_base: Path) -> None:
+    result = run("--facts", "missing.json", "sectors", "--facts", str(small_base), "--json")
+    assert [s["id"] for s in result.json()] == ["aviation", "finance"]
+
+
+def test_the_environment_names_the_fact_base(small_base: Path) -> None:
+    result = run("sectors", "--json", env={"CCIFACTS_FACTS": str(small_base)})
+    assert [s["id"] for s in result.json()] == ["aviation", "finance"]
+    bundled = run("sectors", "--json", env={"CCIFACTS_FACTS": ""})
+    assert len(bundled.json()) == 10
+
+
+def test_info_says_which_fact_base_is_in_use(small_base: Path) -> None:
+    info = run("info", "--facts", str(small_base), "--json").json()
+    assert info["path"] == str(small_base)
+    assert info["bundled"] is False
+    assert info["counts"] == {"sources": 1, "sectors": 2, "terms": 1, "people": 1, "facts": 2}
+    assert info["sources"] == [
+        {
+            "id": "test-source",
+            "publisher": "Test Gazette",
+            "title": "A Test Report",
+            "published": "2025-11-10",
+        }
+    ]
+    text = run("info").stdout
+    assert "(bundled)" in text and "64 facts" in text

@@ -1,0 +1,253 @@
+"""The commands that explain what ccifacts returns: define and terms (the glossary), sources and
+cite (provenance, ready citations), people (who said what), timeline (dated facts in order),
+changes (before/after and year-on-year figures with derived ratios, drawn as bars) and summary
+(the headline figures), each with exact output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import minimal, run, write
+
+
+def test_define_explains_a_term_and_lists_its_facts() -> None:
+    result = run("define", "NRA", "--format", "table")
+    assert result.code == 0
+    assert "Non-Resident Account" in result.stdout
+    assert "A bank account in China held by an entity from outside the mainland." in result.stdout
+    assert "finance.nra-settlement" in result.stdout
+    assert "more than RMB 400 million" in result.stdout
+
+
+def test_define_finds_a_term_by_any_alias() -> None:
+    for name in ("nra", "Non-Resident Account", "NRA model", "non resident account"):
+        term = run("define", name, "--json").json()
+        assert term == {
+            "id": "NRA",
+            "name": "Non-Resident Account",
+            "kind": "policy",
+            "aliases": ["NRA model", "Non-Resident Account model"],
+            "definition": (
+                "A bank account in China held by an entity from outside the mainland. The CCI "
+                "built a settlement model on it that has served cross-border payments of "
+                "companies in western China."
+            ),
+            "facts": ["finance.nra-settlement"],
+        }
+
+
+def test_define_an_unknown_term_suggests_one() -> None:
+    result = run("define", "QDPL")
+    assert result.code == 1
+    assert result.stderr == "Error: no term named 'QDPL'\nHint: did you mean: QDLP?\n"
+
+
+def test_a_term_without_facts_says_so() -> None:
+    result = run("define", "chongqing-commission-of-commerce", "--format", "table")
+    assert result.code == 0
+    assert "No fact mentions this term." in result.stdout
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "CCI",
+        "ILSTC",
+        "D-ILSTC",
+        "QDLP",
+        "NRA",
+        "digital-rmb",
+        "nus-chongqing-research-institute",
+        "ASEAN",
+        "single-declaration-dual-reporting",
+        "bonded-aircraft-spares-distribution",
+    ],
+)
+def test_every_acronym_and_programme_of_the_source_is_a_term(term: str) -> None:
+    assert run("define", term, "--json").code == 0
+
+
+def test_a_search_for_an_alias_finds_the_terms_facts() -> None:
+    by_alias = {fact["id"] for fact in run("search", "e-CNY", "--json").json()}
+    assert by_alias == {
+        "finance.digital-rmb-settlement-pilot",
+        "digital-economy.digital-rmb-pilots",
+    }
+
+
+def test_terms_lists_every_term_with_its_facts() -> None:
+    terms = run("terms", "--json").json()
+    assert len(terms) == 32
+    assert {key: terms[3][key] for key in ("id", "facts")} == {
+        "id": "QDLP",
+        "facts": ["finance.qdlp-pilot"],
+    }
+
+
+def test_sources_lists_the_source_with_its_fact_count() -> None:
+    result = run("sources", "--format", "tsv")
+    assert result.stdout == (
+        "id\tpublisher\ttitle\tpublished\tfact_count\n"
+        "cqdaily-2025-11-10\tChongqing Daily\tCCI Bears Fruitful Cooperation Outcomes Over Decade"
+        "\t2025-11-10\t64\n"
+    )
+
+
+@pytest.fixture
+def cited_base(tmp_path: Path) -> Path:
+    document = minimal()
+    document["sources"][0]["inferred"] = ["The year is inferred."]
+    document["sources"][0]["title"] = "Flights_Up 100% {again}"
+    return write(tmp_path / "cited.json", document)
+
+
+def test_cite_plain(cited_base: Path) -> None:
+    result = run("cite", "aviation.weekly-flights", "--facts", str(cited_base))
+    assert result.stdout == (
+        'Test Gazette. "Flights_Up 100% {again}." 10 November 2025 (date partly inferred). '
+        'Section "Body". Statement by Ann Lee (Spokesperson). '
+        "Fact aviation.weekly-flights, via ccifacts 1.0.0.\n"
+    )
+
+
+def test_cite_markdown_escapes_markup(cited_base: Path) -> None:
+    result = run(
+        "cite", "aviation.weekly-flights", "--style", "markdown", "--facts", str(cited_base)
+    )
+    assert result.stdout == (
+        "Test Gazette, *Flights\\_Up 100% {again}*, 10 November 2025 (date partly inferred), "
+        "section \u201cBody\u201d; statement by Ann Lee (Spokesperson). "
+        "Fact `aviation.weekly-flights`.\n"
+    )
+
+
+def test_cite_bibtex_pastes_into_a_bib_file(cited_base: Path) -> None:
+    result = run("cite", "aviation.weekly-flights", "--style", "bibtex", "--facts", str(cited_base))
+    assert result.stdout == (
+        "@article{test-source:aviation.weekly-flights,\n"
+        "  author = {{Test Gazette}},\n"
+        "  title = {Flights\\_Up 100\\% \\{again\\}},\n"
+        "  journaltitle = {Test Gazette},\n"
+        "  date = {2025-11-10},\n"
+        "  year = {2025},\n"
+        "  note = {Fact aviation.weekly-flights; section ``Body''; statement by Ann Lee "
+        "(Spokesperson); date partly inferred},\n"
+        "}\n"
+    )
+    assert result.stdout.count("{") - result.stdout.count("\\{") == result.stdout.count(
+        "}"
+    ) - result.stdout.count("\\}")
+
+
+def test_cite_json(cited_base: Path) -> None:
+    result = run("cite", "finance.settlement", "--json", "--facts", str(cited_base))
+    assert result.json() == {
+        "fact": "finance.settlement",
+        "style": "plain",
+        "citation": (
+            'Test Gazette. "Flights_Up 100% {again}." 10 November 2025 (date partly inferred). '
+            "Fact finance.settlement, via ccifacts 1.0.0."
+        ),
+        "source": {
+            "id": "test-source",
+            "publisher": "Test Gazette",
+            "title": "Flights_Up 100% {again}",
+            "published": "2025-11-10",
+        },
+        "section": None,
+        "said_by": None,
+    }
+
+
+def test_people_lists_officials_roles_and_their_facts() -> None:
+    people = run("people", "--json").json()
+    assert [(p["id"], p["name"]) for p in people] == [
+        ("zhang-yongwu", "Zhang Yongwu"),
+        ("li-an", "Li An"),
+        ("sun-xiyong", "Sun Xiyong"),
+    ]
+    assert people[2]["roles"] == [
+        "Deputy Director-General, Chongqing Municipal CCI Administration Bureau"
+    ]
+    assert people[2]["facts"] == ["programme.more-areas"]
+    assert "programme.goal-2030" in people[0]["facts"]
+
+
+def test_timeline_runs_from_the_launch_to_the_2030_goal_in_date_order() -> None:
+    facts = run("timeline", "--json").json()
+    periods = [fact["period"]["label"] for fact in facts]
+    assert facts[0]["id"] == "programme.launch"
+    assert facts[-1]["id"] == "programme.goal-2030"
+    assert periods.index("2024") < periods.index("January to October 2025")
+    assert periods.index("January to October 2025") < periods.index(
+        "Nov 2015 to Nov 2025 (cumulative)"
+    )
+    ends = [f["period"]["end"] or f["period"]["start"] for f in facts]
+    assert ends == sorted(ends, key=lambda end: end.ljust(10, "~"))
+
+
+def test_timeline_table_shows_the_period_first() -> None:
+    line = run("timeline", "--format", "markdown").stdout.splitlines()[2]
+    assert line == "| November 2015 | programme.launch | CCI launched |  |"
+
+
+def test_changes_compute_ratios_and_mark_them_derived() -> None:
+    rows = {row["id"]: row for row in run("changes", "--json").json()}
+    assert rows["aviation.weekly-flights"] == {
+        "id": "aviation.weekly-flights",
+        "sector": "aviation",
+        "label": "Weekly flights, Chongqing-Singapore",
+        "unit": "per_week",
+        "qualifier": "exact",
+        "basis": "before_after",
+        "before": 5,
+        "before_label": "at the start of the Air Corridor",
+        "after": 24,
+        "ratio": 4.8,
+        "change_pct": 380.0,
+        "derived": ["ratio", "change_pct"],
+        "period": "as of 10 Nov 2025",
+    }
+    transit = rows["logistics.rail-sea-transit-days"]
+    assert (transit["before"], transit["after"], transit["ratio"], transit["change_pct"]) == (
+        10,
+        7,
+        0.7,
+        -30.0,
+    )
+    passengers = rows["aviation.passengers"]
+    assert (passengers["basis"], passengers["change_pct"], passengers["derived"]) == (
+        "year_on_year",
+        13.6,
+        ["ratio"],
+    )
+    fivefold = rows["culture-tourism.people-flow-growth"]
+    assert (fivefold["basis"], fivefold["ratio"], fivefold["derived"]) == ("multiple", 5, [])
+    assert len(rows) == 9
+
+
+def test_changes_draw_bars_on_a_terminal() -> None:
+    table = run("changes", "--format", "table").stdout
+    flights = table[table.index("aviation.weekly-flights") :]
+    # 5 -> 24: a short "before" bar and a full "after" bar of 24 blocks.
+    assert "\u2588" * 5 + " before" in flights
+    assert "\u2588" * 24 + " after" in flights
+    transit = table[table.index("logistics.rail-sea") :]
+    assert "\u2588" * 24 + " before" in transit
+    assert "\u2588" * 17 + " after" in transit
+
+
+def test_changes_in_every_format_carry_the_same_rows() -> None:
+    ids = [row["id"] for row in run("changes", "--json").json()]
+    tsv = run("changes", "--format", "tsv").stdout.splitlines()[1:]
+    assert [line.split("\t")[0] for line in tsv] == ids
+
+
+def test_summary_shows_the_headline_figures() -> None:
+    table = run("summary", "--format", "table").stdout
+    for shown in ("USD 26 billion", "USD 21.7 billion", "24 per week", "more than RMB 1 trillion"):
+        assert shown in table
+    assert "Headline figures (Chongqing Daily, 10 November 2025)" in table
+    assert len(run("summary", "--json").json()) == 16
