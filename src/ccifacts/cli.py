@@ -148,7 +148,10 @@ FieldsOption = Annotated[
     typer.Option(
         "--fields",
         metavar="LIST",
-        help="Comma-separated fields to show, in order (all: every field).",
+        help=(
+            "Comma-separated fields to show, in order; 'all' for every field "
+            "[default: a short set for tables, more for csv/tsv, every field for JSON]."
+        ),
         autocompletion=complete.fields,
     ),
 ]
@@ -316,7 +319,7 @@ def command(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
             function(*args, out=out, **kwargs)
 
         run.__signature__ = inspect.Signature(own + _shared_parameters())  # type: ignore[attr-defined]
-        return app.command(name)(run)
+        return app.command(name, epilog=EXIT_CODES)(run)
 
     return register
 
@@ -343,6 +346,7 @@ def sector(
     name: Annotated[
         str,
         typer.Argument(
+            metavar="NAME",
             help="Sector id, name or alias (any case): aviation, air, it, ...",
             autocompletion=complete.sectors,
         ),
@@ -508,7 +512,7 @@ def info(out: Output) -> None:
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help="Fact base to check [default: as for --facts]."),
+        typer.Argument(metavar="[PATH]", help="Fact base to check [default: as for --facts]."),
     ] = None,
     *,
     out: Output,
@@ -596,7 +600,10 @@ def terms(out: Output) -> None:
 @command("define")
 def define(
     term: Annotated[
-        str, typer.Argument(help="Term id, name or alias.", autocompletion=complete.terms)
+        str,
+        typer.Argument(
+            metavar="TERM", help="Term id, name or alias.", autocompletion=complete.terms
+        ),
     ],
     out: Output,
 ) -> None:
