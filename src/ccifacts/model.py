@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from datetime import date
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -140,8 +140,21 @@ class Section(_Strict):
     title: Name = Field(description="The section's heading, or a short description if it has none.")
 
 
-class Source(_Strict):
+class _Listed(_Strict):
+    """A record of one of the fact base's lists, whose id must be unique in it."""
+
+    _collection: ClassVar[str]
+
+    @field_validator("id", check_fields=False)
+    @classmethod
+    def _unique(cls, value: str, info: ValidationInfo) -> str:
+        return _check_unique(cls._collection, value, info)
+
+
+class Source(_Listed):
     """A document the facts come from."""
+
+    _collection = "sources"
 
     id: Slug
     publisher: Name
@@ -157,28 +170,22 @@ class Source(_Strict):
         [], description="What the fact base infers about this source rather than reads in it."
     )
 
-    @field_validator("id")
-    @classmethod
-    def _unique(cls, value: str, info: ValidationInfo) -> str:
-        return _check_unique("sources", value, info)
 
-
-class Sector(_Strict):
+class Sector(_Listed):
     """A field of cooperation; every fact belongs to exactly one."""
+
+    _collection = "sectors"
 
     id: Slug
     name: Name
     aliases: list[Name] = []
     description: Prose
 
-    @field_validator("id")
-    @classmethod
-    def _unique(cls, value: str, info: ValidationInfo) -> str:
-        return _check_unique("sectors", value, info)
 
-
-class Term(_Strict):
+class Term(_Listed):
     """An acronym, programme, policy, organisation or place the facts mention."""
+
+    _collection = "terms"
 
     id: TermId
     name: Name
@@ -186,23 +193,15 @@ class Term(_Strict):
     aliases: list[Name] = []
     definition: Prose
 
-    @field_validator("id")
-    @classmethod
-    def _unique(cls, value: str, info: ValidationInfo) -> str:
-        return _check_unique("terms", value, info)
 
-
-class Person(_Strict):
+class Person(_Listed):
     """Someone a source quotes."""
+
+    _collection = "people"
 
     id: Slug
     name: Name
     roles: list[Name] = []
-
-    @field_validator("id")
-    @classmethod
-    def _unique(cls, value: str, info: ValidationInfo) -> str:
-        return _check_unique("people", value, info)
 
 
 class Baseline(_Strict):
@@ -232,8 +231,10 @@ class Period(_Strict):
         return self
 
 
-class Fact(_Strict):
+class Fact(_Listed):
     """One sourced statement, with its figure when it has one."""
+
+    _collection = "facts"
 
     id: Slug
     sector: Slug
@@ -251,11 +252,6 @@ class Fact(_Strict):
     source: Slug
     section: Slug | None = None
     headline: bool = False
-
-    @field_validator("id")
-    @classmethod
-    def _unique(cls, value: str, info: ValidationInfo) -> str:
-        return _check_unique("facts", value, info)
 
     @field_validator("sector")
     @classmethod
