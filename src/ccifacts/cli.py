@@ -739,7 +739,7 @@ def summary(out: Output) -> None:
             views.FACT,
             query.headline(base),
             title=details.summary_title(base),
-            human_fields=("sector", "label", "value", "period"),
+            human_fields=("label", "value", "period"),
             empty="no facts are marked as headline figures",
         )
     )

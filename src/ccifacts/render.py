@@ -174,6 +174,8 @@ def render_table(listing: Listing, fields: str | None, headers: bool) -> Rendera
             header(path),
             justify="right" if path in _NUMERIC else "left",
             style="cyan" if path == "id" else None,
+            # An id is copied into the next command, so it is never broken across lines.
+            no_wrap=path == "id",
             overflow="fold",
         )
     if listing.bar is not None:
