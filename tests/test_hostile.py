@@ -28,7 +28,7 @@ from conftest import Run, minimal, run, write
 RAW_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 HINT_SCHEMA = "Hint: Fix what is listed; `ccifacts schema` prints the format of a fact base.\n"
-HINT_NUMBERS = "Hint: Write plain, finite JSON numbers and unique keys.\n"
+HINT_NUMBERS = "Hint: Write plain JSON: finite numbers, unique keys, whole characters.\n"
 
 
 def assert_refused(result: Run, code: int = 3, *, document: str = "") -> None:
@@ -616,7 +616,7 @@ def test_a_hostile_query_that_finds_nothing_is_inert(small_base: Path) -> None:
     result = run("search", "zebra\x1b[2J", "--facts", str(small_base), "--format", "csv")
     assert result.code == 0
     assert result.stdout == "id,sector,label,value,unit,qualifier,period.label\n"
-    assert result.stderr == "no facts match 'zebra\\\\x1b[2J'\n"
+    assert result.stderr == "no facts match 'zebra\\x1b[2J'\n"
 
 
 # --- a crash deep inside --------------------------------------------------------------------------
@@ -728,3 +728,62 @@ def test_bytes_spliced_into_a_valid_base_are_data_or_a_fact_base_error(
     valid = json.dumps(minimal()).encode()
     at %= len(valid)
     loads_or_refuses(valid[:at] + data + valid[at:])
+
+
+# --- validate reports everything in one run -------------------------------------------------------
+
+
+def test_validate_reports_refused_values_with_the_schema_problems(tmp_path: Path) -> None:
+    document = minimal()
+    document["facts"][0]["sector"] = "money"
+    document["facts"][1]["colour"] = "red"
+    text = json.dumps(document).replace('"value": 24', '"value": NaN')
+    result = run("validate", str(write(tmp_path / "three.json", text)))
+    assert_refused(result)
+    assert result.stderr == (
+        f"Error: {tmp_path / 'three.json'}: 3 problems\n"
+        "  facts[0].value: NaN is not a JSON number\n"
+        "  facts[0].sector: unknown sector 'money'\n"
+        "  facts[1].colour: unknown key (not part of the format; check its spelling)\n"
+        f"{HINT_SCHEMA}"
+    )
+
+
+def test_checks_between_keys_run_even_when_other_keys_are_wrong(tmp_path: Path) -> None:
+    problems = cross_reference_problems(tmp_path, {"facts.0.unit": None, "facts.0.label": 5})
+    assert problems == (
+        "2 problems\n"
+        "  facts[0].label: Input should be a valid string (got 5)\n"
+        "  facts[0].unit: value and unit go together: give both or neither\n"
+    )
+
+
+def test_a_name_that_leads_to_two_sectors_is_reported(tmp_path: Path) -> None:
+    problems = cross_reference_problems(tmp_path, {"sectors.1.aliases": ["AIR"]})
+    assert problems == (
+        "2 problems\n"
+        "  sectors[0].aliases: the name 'air' also leads to sector 'finance'\n"
+        "  sectors[1].aliases: the name 'AIR' also leads to sector 'aviation'\n"
+    )
+
+
+def test_one_wrong_sector_id_is_one_line_not_one_per_fact(tmp_path: Path) -> None:
+    document = minimal()
+    document["facts"] = [
+        {**document["facts"][1], "id": f"finance.copy-{n}", "sector": "money"} for n in range(9)
+    ]
+    result = run("validate", str(write(tmp_path / "many.json", document)))
+    assert_refused(result)
+    assert result.stderr == (
+        f"Error: {tmp_path / 'many.json'}: 9 problems\n"
+        "  facts[0].sector, facts[1].sector, facts[2].sector and 6 more: unknown sector 'money'\n"
+        f"{HINT_SCHEMA}"
+    )
+
+
+def test_a_malformed_id_is_explained_in_words(tmp_path: Path) -> None:
+    problems = cross_reference_problems(tmp_path, {"facts.0.id": "Weekly Flights"})
+    assert problems == (
+        "facts[0].id: an id is lowercase letters and digits, in words joined by '.' or '-' "
+        "(like aviation.weekly-flights) (got 'Weekly Flights')\n"
+    )

@@ -80,6 +80,24 @@ class FactBaseError(CcifactsError):
         if len(problems) == 1:
             message = f"{origin}: {problems[0]}"
         else:
-            listed = "".join(f"\n  {problem}" for problem in problems)
+            listed = "".join(f"\n  {line}" for line in _grouped(problems))
             message = f"{origin}: {len(problems)} problems{listed}"
         super().__init__(message, hint)
+
+
+def _grouped(problems: list[Problem]) -> list[str]:
+    """One line per problem, except that a message repeated at many paths (one wrong sector id
+    makes every fact of it wrong) is one line naming the first paths and the count."""
+    paths: dict[str, list[str]] = {}
+    for problem in problems:
+        if problem.path and problem.line is None:
+            paths.setdefault(problem.message, []).append(problem.path)
+    lines = []
+    for problem in problems:
+        where = paths.get(problem.message, [])
+        if len(where) <= 3:
+            lines.append(str(problem))
+        elif problem.path == where[0]:
+            shown = ", ".join(where[:3])
+            lines.append(f"{shown} and {len(where) - 3} more: {problem.message}")
+    return lines

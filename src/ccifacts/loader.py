@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ccifacts.errors import FactBaseError, Problem
-from ccifacts.text import inert
+from ccifacts.text import inert, quoted
 
 ENV_FACTS = "CCIFACTS_FACTS"
 MAX_BYTES = 128 * 1024 * 1024
@@ -91,9 +91,14 @@ class _DuplicateKeys(dict[str, Any]):
     duplicates: list[str]
 
 
-def parse(data: bytes, origin: str) -> Any:
-    """Parse fact-base bytes into Python data, or raise ``FactBaseError`` with line and column
-    (for syntax) or the JSON path (for refused values)."""
+REFUSED_HINT = "Write plain JSON: finite numbers, unique keys, whole characters."
+
+
+def parse(data: bytes, origin: str) -> tuple[Any, list[Problem]]:
+    """Parse fact-base bytes into Python data. Bytes that are not UTF-8 JSON raise
+    ``FactBaseError`` with line and column. Values JSON parsers disagree on are refused but
+    not fatal here: each is replaced (by 0, the last of duplicate keys, an escaped string) and
+    returned as a problem with its JSON path, so validation can report everything at once."""
     if not data.strip():
         raise FactBaseError(
             origin, [Problem("the file is empty")], hint="A fact base is a JSON object."
@@ -164,35 +169,46 @@ def parse(data: bytes, origin: str) -> Any:
             [Problem("nested too deeply to parse")],
             hint="A fact base nests a few levels; check for runaway brackets.",
         ) from None
-    if flagged or _SURROGATE_ESCAPE.search(text):
-        problems = list(_refused(document))
-        if problems:
-            raise FactBaseError(
-                origin, problems, hint="Write plain, finite JSON numbers and unique keys."
-            )
-    return document
+    if not (flagged or _SURROGATE_ESCAPE.search(text)):
+        return document, []
+    holder = [document]
+    problems = _refuse(holder)
+    return holder[0], [Problem(p.message, p.path.removeprefix("[0]").lstrip(".")) for p in problems]
 
 
-def _refused(node: Any, path: str = "") -> Any:
-    """Yield a Problem for every refused value, duplicate key and lone surrogate under ``node``."""
-    stack: list[tuple[Any, str]] = [(node, path)]
+def _refuse(root: list[Any]) -> list[Problem]:
+    """Replace, in place, every refused value under ``root`` by a harmless stand-in, and return
+    a Problem for each (and for each duplicate key), in document order."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, str]] = [(root, "")]
     while stack:
-        value, where = stack.pop()
-        if isinstance(value, _Flagged):
-            yield Problem(value.reason, where)
-        elif isinstance(value, str):
-            if _has_lone_surrogate(value):
-                yield Problem("the string holds a lone UTF-16 surrogate escape", where)
-        elif isinstance(value, dict):
-            if isinstance(value, _DuplicateKeys):
-                for key in value.duplicates:
-                    yield Problem(f"duplicate key {inert(key)!r}", where)
-            for key, item in reversed(value.items()):
-                if _has_lone_surrogate(key):
-                    yield Problem("a key holds a lone UTF-16 surrogate escape", where)
-                stack.append((item, f"{where}.{inert(key)}" if where else inert(key)))
-        elif isinstance(value, list):
-            stack.extend((item, f"{where}[{i}]") for i, item in reversed(list(enumerate(value))))
+        container, where = stack.pop()
+        if isinstance(container, _DuplicateKeys):
+            problems += [Problem(f"duplicate key {quoted(k)}", where) for k in container.duplicates]
+        if isinstance(container, dict):
+            for key in [k for k in container if _has_lone_surrogate(k)]:
+                problems.append(Problem("a key holds a lone UTF-16 surrogate escape", where))
+                container[_escaped(key)] = container.pop(key)
+            items = [(key, f"{where}.{inert(key)}" if where else inert(key)) for key in container]
+        else:
+            items = [(index, f"{where}[{index}]") for index in range(len(container))]
+        pending = []
+        for key, path in items:
+            value = container[key]
+            if isinstance(value, _Flagged):
+                problems.append(Problem(value.reason, path))
+                container[key] = 0
+            elif isinstance(value, str) and _has_lone_surrogate(value):
+                problems.append(Problem("the string holds a lone UTF-16 surrogate escape", path))
+                container[key] = _escaped(value)
+            elif isinstance(value, dict | list):
+                pending.append((value, path))
+        stack.extend(reversed(pending))  # so the first child's subtree is walked first
+    return problems
+
+
+def _escaped(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _has_lone_surrogate(text: str) -> bool:

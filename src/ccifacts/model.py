@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from ccifacts.errors import FactBaseError, Problem
-from ccifacts.text import inert
+from ccifacts.text import inert, normalize
 
 SCHEMA_VERSION = 1
 
@@ -88,8 +88,8 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
 TermId = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$", max_length=60)
 ]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=300)]
-Prose = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Name = Annotated[str, StringConstraints(max_length=300, pattern=r"\w")]
+Prose = Annotated[str, StringConstraints(max_length=4000, pattern=r"\w")]
 PartialDate = Annotated[
     str,
     StringConstraints(pattern=r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"),
@@ -171,18 +171,38 @@ class Source(_Listed):
     )
 
 
-class Sector(_Listed):
+class _Named(_Listed):
+    """A record users look up by id, name or alias: each must lead to it alone."""
+
+    @field_validator("aliases", check_fields=False)
+    @classmethod
+    def _unambiguous(cls, aliases: list[str], info: ValidationInfo) -> list[str]:
+        owners = _context(info).get("owners", {}).get(cls._collection, {})
+        own = info.data.get("id")
+        if own is None:
+            return aliases  # the id itself is wrong (or taken twice): that is the problem to fix
+        for name in (info.data.get("name"), *aliases):
+            if name is None:
+                continue
+            others = sorted(owners.get(normalize(name), set()) - {own})
+            if others:
+                what = _SINGULAR[cls._collection]
+                raise ValueError(f"the name {name!r} also leads to {what} {others[0]!r}")
+        return aliases
+
+
+class Sector(_Named):
     """A field of cooperation; every fact belongs to exactly one."""
 
     _collection = "sectors"
 
     id: Slug
     name: Name
-    aliases: list[Name] = []
+    aliases: list[Name] = Field([], validate_default=True)
     description: Prose
 
 
-class Term(_Listed):
+class Term(_Named):
     """An acronym, programme, policy, organisation or place the facts mention."""
 
     _collection = "terms"
@@ -190,8 +210,13 @@ class Term(_Listed):
     id: TermId
     name: Name
     kind: TermKind
-    aliases: list[Name] = []
-    definition: Prose
+    aliases: list[Name] = Field([], validate_default=True)
+    definition: Prose = Field(description="What the term is, from the sources, in our words.")
+    background: Prose | None = Field(
+        None,
+        description="General knowledge about the term that the sources do not give "
+        "(so it is not checked against them).",
+    )
 
 
 class Person(_Listed):
@@ -241,7 +266,7 @@ class Fact(_Listed):
     kind: FactKind
     label: Name
     value: Number | None = Field(None, description="The figure in base units (USD, not billions).")
-    unit: Unit | None = None
+    unit: Unit | None = Field(None, validate_default=True)
     qualifier: Qualifier = "exact"
     baseline: Baseline | None = None
     yoy_pct: Number | None = Field(None, description="Year-on-year change in percent, as stated.")
@@ -293,15 +318,22 @@ class Fact(_Listed):
             raise ValueError("a term is listed twice")
         return value
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Fact:
-        if (self.value is None) != (self.unit is None):
+    # Checks between keys are made on the later key, against the earlier one in info.data, so
+    # they run (and are reported with their path) even when other keys of the fact are wrong.
+    @field_validator("unit")
+    @classmethod
+    def _unit_with_value(cls, unit: str | None, info: ValidationInfo) -> str | None:
+        if "value" in info.data and (info.data["value"] is None) != (unit is None):
             raise ValueError("value and unit go together: give both or neither")
-        if self.value is None and (self.qualifier != "exact" or self.yoy_pct is not None):
-            raise ValueError("qualifier and yoy_pct need a value")
-        if self.baseline is not None and self.value is None:
-            raise ValueError("a baseline needs a value to compare with")
-        return self
+        return unit
+
+    @field_validator("qualifier", "baseline", "yoy_pct")
+    @classmethod
+    def _needs_value(cls, given: object, info: ValidationInfo) -> object:
+        unset = None if info.field_name != "qualifier" else "exact"
+        if "value" in info.data and info.data["value"] is None and given != unset:
+            raise ValueError(f"{info.field_name} needs a value to go with")
+        return given
 
 
 class FactBase(_Strict):
@@ -321,26 +353,6 @@ class FactBase(_Strict):
     terms: list[Term] = []
     people: list[Person] = []
     facts: list[Fact]
-
-    @model_validator(mode="after")
-    def _aliases_unambiguous(self) -> FactBase:
-        # A name or alias that leads to two sectors (or two terms) would make lookups guess.
-        for collection, items in (("sectors", self.sectors), ("terms", self.terms)):
-            owners: dict[str, set[str]] = {}
-            for item in items:
-                for name in (item.id, item.name, *item.aliases):
-                    owners.setdefault(_fold(name), set()).add(item.id)
-            clashes = sorted((key, ids) for key, ids in owners.items() if len(ids) > 1)
-            if clashes:
-                key, ids = clashes[0]
-                raise ValueError(f"{collection}: the name {key!r} is used by {sorted(ids)}")
-        return self
-
-
-def _fold(name: str) -> str:
-    from ccifacts.text import normalize
-
-    return normalize(name)
 
 
 _FACTS = TypeAdapter(list[Fact])
@@ -374,7 +386,19 @@ def _reference_context(document: dict[str, Any]) -> dict[str, Any]:
                 if isinstance(found, list)
                 else set()
             )
-    return {"ids": ids, "duplicates": duplicates, "sections": sections}
+    owners: dict[str, dict[str, set[str]]] = {}
+    for collection in ("sectors", "terms"):
+        owners[collection] = {}
+        items = document.get(collection)
+        for item in items if isinstance(items, list) else []:
+            if not (isinstance(item, dict) and isinstance(item.get("id"), str)):
+                continue
+            aliases = item.get("aliases")
+            names = [item["id"], item.get("name"), *(aliases if isinstance(aliases, list) else [])]
+            for name in names:
+                if isinstance(name, str):
+                    owners[collection].setdefault(normalize(name), set()).add(item["id"])
+    return {"ids": ids, "duplicates": duplicates, "sections": sections, "owners": owners}
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -392,7 +416,7 @@ def _path(loc: tuple[int | str, ...]) -> str:
 def _problems(error: ValidationError, collection: str = "", first: int = 0) -> list[Problem]:
     """Problems of one validation; for a chunk of ``collection``, item 0 is item ``first``."""
     problems: list[Problem] = []
-    for detail in error.errors(include_url=False, include_context=False):
+    for detail in error.errors(include_url=False):
         loc: tuple[int | str, ...] = tuple(detail["loc"])
         if collection:
             index, *rest = loc
@@ -401,12 +425,31 @@ def _problems(error: ValidationError, collection: str = "", first: int = 0) -> l
         message = detail["msg"].removeprefix("Value error, ")
         if kind == "missing":
             message = "required key is missing"
+        elif kind == "string_pattern_mismatch":
+            # Say what the pattern means rather than print a regular expression.
+            pattern = str(detail.get("ctx", {}).get("pattern", ""))
+            message = _PATTERNS.get(pattern, "not in the expected form")
+            message += f" (got {_short(detail['input'])})"
         elif kind == "extra_forbidden":
             message = "unknown key (not part of the format; check its spelling)"
         elif kind not in {"value_error", "assertion_error"} and "input" in detail:
             message += f" (got {_short(detail['input'])})"
         problems.append(Problem(inert(message), inert(_path(loc))))
     return problems
+
+
+_PATTERNS = {
+    r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$": (
+        "an id is lowercase letters and digits, in words joined by '.' or '-' "
+        "(like aviation.weekly-flights)"
+    ),
+    r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$": (
+        "a term id is letters and digits, in words joined by '-' (like D-ILSTC)"
+    ),
+    r"\w": "the text needs at least one letter or digit",
+    r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$": "a date is written YYYY, YYYY-MM or YYYY-MM-DD",
+    r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$": "a language is a code like en or zh-Hans",
+}
 
 
 def _short(value: object) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ccifacts import cache, loader
+from ccifacts.errors import FactBaseError
 from ccifacts.factbase import FactBase
 from ccifacts.text import inert
 
@@ -47,8 +48,21 @@ def _collector_paused() -> Iterator[None]:
 
 
 def validate_bytes(data: bytes, path: Path) -> dict[str, Any]:
-    """Parse and validate fact-base bytes; the normalised data, or ``FactBaseError``."""
+    """Parse and validate fact-base bytes; the normalised data, or ``FactBaseError`` listing
+    every problem: the values the parser refused and what the schema finds in the rest."""
     from ccifacts import model
 
     origin = inert(str(path))
-    return model.validate(loader.parse(data, origin), origin)
+    document, refused = loader.parse(data, origin)
+    try:
+        normalised = model.validate(document, origin)
+    except FactBaseError as error:
+        if not refused:
+            raise
+        seen = {problem.path for problem in refused}
+        rest = [problem for problem in error.problems if problem.path not in seen]
+        hint = error.hint if rest else loader.REFUSED_HINT
+        raise FactBaseError(origin, refused + rest, hint=hint) from None
+    if refused:
+        raise FactBaseError(origin, refused, hint=loader.REFUSED_HINT)
+    return normalised
