@@ -20,7 +20,7 @@ WEEKLY_FLIGHTS: dict[str, Any] = {
     "value": 24,
     "unit": "per_week",
     "qualifier": "exact",
-    "baseline": {"value": 5, "label": "at the start of the Air Corridor"},
+    "baseline": {"value": 5, "label": "initially"},
     "yoy_pct": None,
     "period": {
         "label": "as of 10 Nov 2025",
@@ -334,3 +334,113 @@ def test_info_says_which_fact_base_is_in_use(small_base: Path) -> None:
     ]
     text = run("info").stdout
     assert "(bundled)" in text and "64 facts" in text
+
+
+def test_get_in_a_pipe_prints_the_whole_fact_as_text() -> None:
+    result = run("get", "aviation.weekly-flights")
+    assert result.code == 0
+    for shown in ("Statement", "5 per week (initially)", "4.8x, +380% (derived)", "Section"):
+        assert shown in result.stdout
+    assert "\x1b" not in result.stdout
+
+
+def test_get_value_and_field_together_is_a_usage_error() -> None:
+    result = run("get", "aviation.weekly-flights", "--value", "--field", "label")
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: --value and --field both choose what to print\nHint: Give one of them.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["schema", "-f", "csv"], "Error: schema cannot print csv\nHint: It prints: auto, json.\n"),
+        (
+            ["info", "--format", "jsonl"],
+            "Error: info cannot print jsonl\nHint: It prints: auto, table, json.\n",
+        ),
+        (
+            ["cite", "programme.launch", "--fields", "id"],
+            "Error: cite prints no table, so it takes no --fields\n",
+        ),
+        (
+            ["validate", "--no-headers"],
+            "Error: validate prints no table, so it takes no --no-headers\n",
+        ),
+    ],
+)
+def test_options_a_command_cannot_honour_are_refused(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert (result.code, result.stdout, result.stderr) == (2, "", message)
+
+
+def test_validate_json_reports_the_counts(small_base: Path) -> None:
+    result = run("validate", str(small_base), "--json")
+    assert result.code == 0
+    assert result.json() == {
+        "path": str(small_base),
+        "valid": True,
+        "facts": 2,
+        "sectors": {"aviation": 1, "finance": 1},
+    }
+
+
+def test_an_empty_facts_option_means_the_bundled_base() -> None:
+    result = run("--facts", "", "sectors", "--facts", "", "--json")
+    assert (result.code, len(result.json())) == (0, 10)
+
+
+def test_force_color_zero_does_not_force_colour() -> None:
+    result = run("sector", "air", "--format", "table", env={"FORCE_COLOR": "0"})
+    assert "\x1b[" not in result.stdout
+    forced = run("sector", "air", "--format", "table", env={"FORCE_COLOR": "1"})
+    assert "\x1b[" in forced.stdout
+
+
+def test_ctrl_c_exits_130_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ccifacts import cli
+
+    def interrupted(**_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "app", interrupted)
+    assert cli.main(["sectors"]) == 130
+
+
+def test_a_name_without_letters_or_digits_names_nothing() -> None:
+    result = run("sector", "?!")
+    assert result.code == 1
+    assert result.stderr.startswith("Error: no sector named '?!'\n")
+
+
+def test_a_huge_argument_is_echoed_short() -> None:
+    result = run("sector", "x" * 100_000)
+    assert result.code == 1
+    assert result.stderr.startswith("Error: no sector named '" + "x" * 60 + "...'\n")
+    assert len(result.stderr) < 300
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("BRI", ["programme.belt-and-road"]),  # not "bring in" of the green parks
+        ("D-ILSTC", ["digital-economy.container-data-sharing", "digital-economy.single-document"]),
+        ("20.2%", ["aviation.flight-movements"]),
+    ],
+)
+def test_short_query_words_match_whole_words(query: str, found: list[str]) -> None:
+    assert [fact["id"] for fact in run("search", query, "--json").json()] == found
+
+
+def test_full_width_letters_search_like_plain_ones() -> None:
+    assert (
+        run("search", "\uff21\uff49\uff52", "--json").json()
+        == run("search", "Air", "--json").json()
+    )
+
+
+def test_whole_words_rank_before_words_they_start() -> None:
+    ids = [fact["id"] for fact in run("search", "flight", "--json").json()]
+    assert ids[0] == "aviation.flight-movements"  # "Flight movements" before "Weekly flights"
+    assert "aviation.weekly-flights" in ids

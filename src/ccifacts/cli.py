@@ -19,8 +19,8 @@ from typer.core import TyperGroup
 
 from ccifacts import __version__, complete
 from ccifacts.errors import CcifactsError, ExitCode, UsageError
-from ccifacts.render import OutputFormat
-from ccifacts.text import ascii_json, inert
+from ccifacts.render import OutputFormat, resolve_format
+from ccifacts.text import ascii_json, inert, quoted
 
 if TYPE_CHECKING:
     from ccifacts.factbase import FactBase
@@ -125,7 +125,7 @@ def _version(value: bool) -> None:
 
 
 FactsOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--facts",
         metavar="PATH",
@@ -190,28 +190,38 @@ def stdout_is_terminal() -> bool:
         return False
 
 
+ALL_FORMATS = tuple(OutputFormat)
+TEXT_OR_JSON = (OutputFormat.AUTO, OutputFormat.TABLE, OutputFormat.JSON)
+
+
 class Output:
     """The shared output options of a command, and how it prints what it found."""
 
     def __init__(
         self,
         ctx: typer.Context,
-        facts: Path | None,
-        format: OutputFormat,
-        json: bool,
-        fields: str | None,
-        no_headers: bool,
-        color: Color,
+        options: dict[str, Any],
+        formats: tuple[OutputFormat, ...],
+        tabular: bool,
     ) -> None:
-        if json and format not in (OutputFormat.AUTO, OutputFormat.JSON):
-            raise UsageError(f"--json and --format {format.value} ask for different formats")
+        requested: OutputFormat = options["format_"]
+        if options["json_"] and requested not in (OutputFormat.AUTO, OutputFormat.JSON):
+            raise UsageError(f"--json and --format {requested.value} ask for different formats")
+        self.requested = OutputFormat.JSON if options["json_"] else requested
+        name = ctx.info_name
+        if self.requested not in formats:
+            shown = ", ".join(f.value for f in formats)
+            raise UsageError(f"{name} cannot print {self.requested.value}", f"It prints: {shown}.")
+        if not tabular and (options["fields"] is not None or options["no_headers"]):
+            option = "--fields" if options["fields"] is not None else "--no-headers"
+            raise UsageError(f"{name} prints no table, so it takes no {option}")
         parent = ctx.find_root().obj or {}
-        self.facts = facts if facts is not None else parent.get("facts")
-        self.format = OutputFormat.JSON if json else format
-        self.fields = fields
-        self.headers = not no_headers
+        self.facts: str | None = options["facts"] or parent.get("facts")
+        self.fields: str | None = options["fields"]
+        self.headers = not options["no_headers"]
         self.terminal = stdout_is_terminal()
-        self.color = _use_color(color, self.terminal)
+        self.format = resolve_format(self.requested, terminal=self.terminal)
+        self.color = _use_color(options["color"], self.terminal)
 
     def load(self) -> "FactBase":
         from ccifacts import store
@@ -224,9 +234,7 @@ class Output:
 
     @property
     def is_table(self) -> bool:
-        return self.format is OutputFormat.TABLE or (
-            self.format is OutputFormat.AUTO and self.terminal
-        )
+        return self.format is OutputFormat.TABLE
 
     def listing(self, listing: "Listing") -> None:
         """Print ``listing`` in the chosen format (a note on stderr when it is empty)."""
@@ -242,12 +250,13 @@ class Output:
         self.print(output)
 
     def record(self, listing: "Listing", card: Callable[[], Any]) -> None:
-        """Print the one record of ``listing``: a card in the table format, a JSON object (not
-        an array) for JSON, and a one-row listing otherwise."""
+        """Print the one record of ``listing`` in full: as a card by default (plain text in a
+        pipe, so `| less` shows all of it), a JSON object (not an array) for JSON, and a one-row
+        listing for the other formats."""
         from ccifacts.render import dumps, select
         from ccifacts.views import resolve_fields
 
-        if self.is_table:
+        if self.requested in (OutputFormat.AUTO, OutputFormat.TABLE):
             self.print(card())
         elif self.format is OutputFormat.JSON:
             fields = resolve_fields(listing, self.fields, flat=False, json=True)
@@ -259,8 +268,9 @@ class Output:
         from ccifacts.render import to_text
 
         width = shutil.get_terminal_size().columns if self.terminal else None
-        text = to_text(output, color=self.color, width=width)
-        if self.is_json and not _utf8(sys.stdout):
+        utf8 = _utf8(sys.stdout)
+        text = to_text(output, color=self.color, width=width, ascii_only=not utf8)
+        if self.is_json and not utf8:
             text = ascii_json(text)  # still valid JSON where the locale cannot carry UTF-8
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -280,7 +290,7 @@ def _use_color(choice: Color, terminal: bool) -> bool:
         return choice is Color.ALWAYS
     if os.environ.get("NO_COLOR"):
         return False
-    if os.environ.get("FORCE_COLOR"):
+    if os.environ.get("FORCE_COLOR", "").lower() not in ("", "0", "false"):
         return True
     return terminal
 
@@ -298,27 +308,26 @@ def _shared_parameters() -> list[inspect.Parameter]:
     ]
 
 
-def command(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def command(
+    name: str, *, formats: tuple[OutputFormat, ...] = ALL_FORMATS, tabular: bool = True
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Register a command that takes the shared options (--facts, --format/-f, --json, --fields,
-    --no-headers, --color) from this one definition; it receives them as ``out: Output``."""
+    --no-headers, --color) from this one definition; it receives them as ``out: Output``. A
+    command that prints only some ``formats``, or no table (not ``tabular``), refuses the
+    options it cannot honour instead of ignoring them."""
 
     def register(function: Callable[..., None]) -> Callable[..., None]:
         own = [p for p in inspect.signature(function).parameters.values() if p.name != "out"]
+        shared = _shared_parameters()
+        names = [parameter.name for parameter in shared]
 
         @functools.wraps(function)
         def run(*args: Any, **kwargs: Any) -> None:
-            out = Output(
-                kwargs.pop("ctx"),
-                kwargs.pop("facts"),
-                kwargs.pop("format_"),
-                kwargs.pop("json_"),
-                kwargs.pop("fields"),
-                kwargs.pop("no_headers"),
-                kwargs.pop("color"),
-            )
+            options = {name: kwargs.pop(name) for name in names}
+            out = Output(options.pop("ctx"), options, formats, tabular)
             function(*args, out=out, **kwargs)
 
-        run.__signature__ = inspect.Signature(own + _shared_parameters())  # type: ignore[attr-defined]
+        run.__signature__ = inspect.Signature(own + shared)  # type: ignore[attr-defined]
         return app.command(name, epilog=EXIT_CODES)(run)
 
     return register
@@ -407,7 +416,7 @@ def list_(
     from ccifacts import query, views
 
     if kind is not None and kind.casefold() not in FACT_KINDS:
-        raise UsageError(f"unknown kind {inert(kind)!r}", f"Kinds are: {', '.join(FACT_KINDS)}.")
+        raise UsageError(f"unknown kind {quoted(kind)}", f"Kinds are: {', '.join(FACT_KINDS)}.")
     base = out.load()
     facts = query.filter_facts(base, sector, kind.casefold() if kind else None, term)
     out.listing(views.Listing(views.FACT, facts, title="Facts", empty="no facts match the filters"))
@@ -445,7 +454,7 @@ def search(
             views.FACT,
             found,
             title=f"Facts matching {text!r}",
-            empty=f"no facts match {inert(text)!r}",
+            empty=f"no facts match {quoted(text)}",
             highlight=pattern if out.color else None,
         )
     )
@@ -480,6 +489,8 @@ def get(
     """
     from ccifacts import render, views
 
+    if value and field:
+        raise UsageError("--value and --field both choose what to print", "Give one of them.")
     base = out.load()
     fact = base.fact(fact_id)
     if value or field:
@@ -488,7 +499,7 @@ def get(
     out.record(views.Listing(views.FACT, [fact]), lambda: _details().fact_card(base, fact))
 
 
-@command("info")
+@command("info", formats=TEXT_OR_JSON, tabular=False)
 def info(out: Output) -> None:
     """Say which fact base is in use, its sources and its counts.
 
@@ -508,10 +519,10 @@ def info(out: Output) -> None:
         out.print(details.info_text(summary))
 
 
-@command("validate")
+@command("validate", formats=(OutputFormat.AUTO, OutputFormat.JSON), tabular=False)
 def validate(
     path: Annotated[
-        Path | None,
+        str | None,
         typer.Argument(metavar="[PATH]", help="Fact base to check [default: as for --facts]."),
     ] = None,
     *,
@@ -525,13 +536,18 @@ def validate(
     """
     from ccifacts import details, loader, store
 
-    target = loader.resolve_path(path if path is not None else out.facts)
+    target = loader.resolve_path(path or out.facts)
     data = loader.read_bytes(target)
-    normalised = store.validate_bytes(data, target)
-    out.print(details.validation_summary(target, normalised) + "\n")
+    summary = details.validation_summary(target, store.validate_bytes(data, target))
+    if out.is_json:
+        from ccifacts.render import dumps
+
+        out.print(dumps(summary) + "\n")
+    else:
+        out.print(details.validation_text(summary) + "\n")
 
 
-@command("schema")
+@command("schema", formats=(OutputFormat.AUTO, OutputFormat.JSON), tabular=False)
 def schema(out: Output) -> None:
     """Print the JSON Schema of the fact-base format (point "$schema" at it in your editor).
 
@@ -636,7 +652,7 @@ def sources(out: Output) -> None:
     out.listing(views.Listing(views.SOURCE, query.source_rows(base), title="Sources"))
 
 
-@command("cite")
+@command("cite", formats=TEXT_OR_JSON, tabular=False)
 def cite(
     fact_id: Annotated[
         str, typer.Argument(metavar="ID", help="Fact id.", autocompletion=complete.fact_ids)
@@ -681,12 +697,24 @@ def people(out: Output) -> None:
 
 
 @command("timeline")
-def timeline(out: Output) -> None:
+def timeline(
+    out: Output,
+    as_of: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Also the facts only stated as of a date (the report's), at that date."
+        ),
+    ] = False,
+) -> None:
     """List the dated facts in order, from the 2015 launch to the 2030 goal.
 
+    A fact with a period (2024, January to October 2025, the cumulative decade, by 2030) is
+    placed at its end; facts only stated "as of" the report's date are left out unless --all.
+
     \b
-    Example:
-      ccifacts timeline --json | jq '.[].period.label'
+    Examples:
+      ccifacts timeline
+      ccifacts timeline --all --json | jq '.[].period.label'
     """
     from ccifacts import query, views
 
@@ -694,7 +722,7 @@ def timeline(out: Output) -> None:
     out.listing(
         views.Listing(
             views.FACT,
-            query.timeline(base),
+            query.timeline(base, as_of=as_of),
             title="Timeline",
             human_fields=("period", "id", "label", "value"),
         )
@@ -739,7 +767,7 @@ def summary(out: Output) -> None:
             views.FACT,
             query.headline(base),
             title=details.summary_title(base),
-            human_fields=("label", "value", "period"),
+            human_fields=("label", "value", "period", "id"),
             empty="no facts are marked as headline figures",
         )
     )
@@ -789,6 +817,9 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="ccifacts")
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    except KeyboardInterrupt:
+        # Ctrl-C while loading or drawing: the shell convention, not 1 ("not found").
+        return 130
     finally:
         sys.stdout.flush()
         sys.stdout = stdout

@@ -91,6 +91,9 @@ def term_card(base: FactBase, term: Record) -> RenderableType:
         ("Kind", term["kind"]),
         ("Aliases", ", ".join(term["aliases"])),
         ("Definition", term["definition"]),
+        ("Background", f"{term['background']} (general knowledge, not from the source)")
+        if term["background"]
+        else ("Background", ""),
     ]
     facts = base.facts_with_term(term["id"])
     if not facts:
@@ -137,13 +140,23 @@ def info_text(summary: dict[str, Any]) -> str:
     return "".join(inert(line) + "\n" for line in lines)
 
 
-def validation_summary(path: Path, normalised: dict[str, Any]) -> str:
-    """One line: the file is valid, with its counts by sector."""
+def validation_summary(path: Path, normalised: dict[str, Any]) -> dict[str, Any]:
+    """What ``validate`` reports of a valid fact base: its path and counts by sector."""
     by_sector = Counter(fact["sector"] for fact in normalised["facts"])
-    sectors = ", ".join(f"{s['id']} {by_sector[s['id']]}" for s in normalised["sectors"])
+    return {
+        "path": str(path),
+        "valid": True,
+        "facts": len(normalised["facts"]),
+        "sectors": {sector["id"]: by_sector[sector["id"]] for sector in normalised["sectors"]},
+    }
+
+
+def validation_text(summary: dict[str, Any]) -> str:
+    """The one-line form of ``validation_summary``."""
+    sectors = summary["sectors"]
+    counts = ", ".join(f"{sector} {count}" for sector, count in sectors.items())
     return inert(
-        f"{path}: valid: {len(normalised['facts'])} facts in {len(normalised['sectors'])} "
-        f"sectors ({sectors})"
+        f"{summary['path']}: valid: {summary['facts']} facts in {len(sectors)} sectors ({counts})"
     )
 
 

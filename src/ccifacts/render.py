@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ccifacts.errors import NotFoundError, UsageError
 from ccifacts.factbase import Record
-from ccifacts.text import inert, json_inert
+from ccifacts.text import inert, json_inert, quoted
 from ccifacts.views import FACT, Listing, get, header, human, resolve_fields
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def bare(fact: Record, path: str) -> str:
     """The value at ``path`` of ``fact`` as one line: numbers and strings as they are, objects
     and lists as JSON. A missing value is ``NotFoundError`` (nothing to substitute)."""
     if path not in FACT.valid():
-        raise UsageError(f"unknown field {inert(path)!r}", f"Fields: {', '.join(FACT.valid())}.")
+        raise UsageError(f"unknown field {quoted(path)}", f"Fields: {', '.join(FACT.valid())}.")
     value = get(fact, path)
     if value is None:
         raise NotFoundError(
@@ -154,7 +154,7 @@ def render_markdown(listing: Listing, fields: str | None, headers: bool) -> str:
 
 
 _NUMERIC = {"value", "fact_count", "yoy_pct", "before", "after", "ratio", "change_pct"}
-_BAR_WIDTH = 24
+_BAR_WIDTH = 16
 
 
 def render_table(listing: Listing, fields: str | None, headers: bool) -> RenderableType:
@@ -174,8 +174,6 @@ def render_table(listing: Listing, fields: str | None, headers: bool) -> Rendera
             header(path),
             justify="right" if path in _NUMERIC else "left",
             style="cyan" if path == "id" else None,
-            # An id is copied into the next command, so it is never broken across lines.
-            no_wrap=path == "id",
             overflow="fold",
         )
     if listing.bar is not None:
@@ -204,10 +202,16 @@ def _bars(before: int, after: int) -> Any:
     return bar
 
 
-def renderer_for(fmt: OutputFormat, *, terminal: bool) -> Renderer:
-    """The renderer of an output format; ``auto`` is the table on a terminal, TSV otherwise."""
+def resolve_format(fmt: OutputFormat, *, terminal: bool) -> OutputFormat:
+    """The format ``auto`` stands for: the table on a terminal, TSV in a pipe (as gh does)."""
     if fmt is OutputFormat.AUTO:
-        fmt = OutputFormat.TABLE if terminal else OutputFormat.TSV
+        return OutputFormat.TABLE if terminal else OutputFormat.TSV
+    return fmt
+
+
+def renderer_for(fmt: OutputFormat, *, terminal: bool) -> Renderer:
+    """The renderer of an output format (``auto`` resolved by ``resolve_format``)."""
+    fmt = resolve_format(fmt, terminal=terminal)
     renderers: dict[OutputFormat, Renderer] = {
         OutputFormat.TABLE: render_table,
         OutputFormat.JSON: render_json,
@@ -219,17 +223,30 @@ def renderer_for(fmt: OutputFormat, *, terminal: bool) -> Renderer:
     return renderers[fmt]
 
 
-def to_text(output: Output, *, color: bool, width: int | None) -> str:
+class _Buffer(io.StringIO):
+    """A string buffer that tells Rich which encoding the text will be written in; Rich draws
+    ASCII borders for an ASCII one."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__()
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
+
+
+def to_text(output: Output, *, color: bool, width: int | None, ascii_only: bool = False) -> str:
     """What ``output`` prints as: strings unchanged; a Rich renderable drawn at ``width``
     columns (its natural width when None, so nothing is cut), with ANSI styles only if
-    ``color``."""
+    ``color``, and with ASCII borders if ``ascii_only`` (a stream that cannot carry UTF-8)."""
     if isinstance(output, str):
         return output
     from rich.console import Console
     from rich.measure import Measurement
 
     console = Console(
-        file=io.StringIO(),
+        file=_Buffer("ascii" if ascii_only else "utf-8"),
         force_terminal=color,
         no_color=not color,
         color_system="standard" if color else None,

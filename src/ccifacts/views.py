@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ccifacts.errors import UsageError
 from ccifacts.factbase import Record
-from ccifacts.text import inert
+from ccifacts.text import inert, quoted
 from ccifacts.units import figure, number, percent_change
 
 
@@ -65,7 +65,7 @@ SECTOR = RecordKind(
 )
 TERM = RecordKind(
     "term",
-    fields=("id", "name", "kind", "aliases", "definition", "facts"),
+    fields=("id", "name", "kind", "aliases", "definition", "background", "facts"),
     nested={},
     human=("id", "name", "kind", "aliases"),
     flat=("id", "name", "kind", "aliases"),
@@ -113,7 +113,7 @@ CHANGE = RecordKind(
         "period",
     ),
     nested={},
-    human=("id", "label", "before", "after", "change_pct"),
+    human=("id", "before", "after", "change_pct"),
     flat=("id", "basis", "before", "after", "unit", "ratio", "change_pct", "derived"),
 )
 UNTRACED = RecordKind(
@@ -248,7 +248,7 @@ def resolve_fields(listing: Listing, spec: str | None, *, flat: bool, json: bool
     valid = kind.valid()
     unknown = [name for name in names if name not in valid]
     if unknown or not names:
-        what = f"unknown field {inert(unknown[0])!r}" if unknown else "no field named"
+        what = f"unknown field {quoted(unknown[0])}" if unknown else "no field named"
         raise UsageError(
             f"{what} for --fields; {kind.name} fields are: {', '.join(valid)}, or all",
             "Separate fields with commas: --fields id,label,value",
