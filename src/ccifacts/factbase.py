@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ccifacts.errors import NotFoundError
-from ccifacts.text import inert, normalize
+from ccifacts.text import inert, normalize, quoted
 
 Record = dict[str, Any]
 
@@ -90,7 +90,7 @@ class FactBase:
         if len(folded) == 1:
             return folded[0]
         raise NotFoundError(
-            f"no fact with id {inert(fact_id)!r}",
+            f"no fact with id {quoted(fact_id)}",
             _suggest(fact_id, self.facts_by_id, "ccifacts list"),
         )
 
@@ -116,7 +116,7 @@ def _resolve(name: str, index: dict[str, Record], what: str, listing: str) -> Re
     key = normalize(name)
     found = index.get(key)
     if found is None:
-        raise NotFoundError(f"no {what} named {inert(name)!r}", _suggest(key, index, listing))
+        raise NotFoundError(f"no {what} named {quoted(name)}", _suggest(key, index, listing))
     return found
 
 

@@ -5,6 +5,7 @@ here and never stored). Nothing in this module prints or knows about output form
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -22,6 +23,7 @@ _FACT_END = "\x1e"
 # A query word matches where it starts a word of the text: not after a letter or digit.
 _WORD_START = r"(?<![^\W_])"
 _GAP = r"(?:[^\w\x1e\x1f]|_)+"
+_SHORT = 3  # query words this short must match whole words
 
 
 def filter_facts(
@@ -81,35 +83,46 @@ class SearchIndex:
             fact["unit"] or "",
         )
 
-    def _best_weights(self, pattern: str) -> dict[int, int]:
-        """For each fact where ``pattern`` matches at the start of a word, the weight of the best
-        part it matched in."""
+    def _best_scores(self, pattern: str, *, whole_words: bool) -> dict[int, int]:
+        """For each fact where ``pattern`` matches at the start of a word (of a whole word, if
+        ``whole_words``), the score of its best match: twice the weight of the part it is in,
+        plus one if it is a whole word."""
         best: dict[int, int] = {}
         text, starts = self.text, self.starts
-        # The pattern starts with a literal so the scan runs at C speed; the word-start test is
-        # done here because a look-behind in the pattern makes the scan 20 times slower.
+        # The pattern starts with a literal so the scan runs at C speed; the word-boundary
+        # tests are done here because a look-behind in the pattern makes the scan 20x slower.
         for match in re.finditer(pattern, text):
-            position = match.start()
+            position, end = match.span()
             if position and text[position - 1].isalnum():
                 continue
+            whole = end == len(text) or not text[end].isalnum()
+            if whole_words and not whole:
+                continue
             fact = bisect_right(starts, position) - 1
-            weight = _WEIGHTS[text.count(_PART_END, starts[fact], position)]
-            if weight > best.get(fact, 0):
-                best[fact] = weight
+            score = 2 * _WEIGHTS[text.count(_PART_END, starts[fact], position)] + whole
+            if score > best.get(fact, 0):
+                best[fact] = score
         return best
 
     def search(self, query: str) -> list[Record]:
-        """Facts in which every word of ``query`` starts a word of some part, best first: by
-        the summed weight of the parts the words were found in, plus that of the best part
-        holding the whole phrase."""
+        """Facts in which every word of ``query`` starts a word of some part, best first.
+
+        A word of up to three letters must match a whole word (so "BRI" does not find
+        "bring", nor the "d" of "D-ILSTC" "days"); longer words also match the start of a word
+        ("flight" finds "flights"), but whole words rank higher. Facts rank by the weights of
+        the parts the words were found in, plus that of the best part holding the phrase.
+        """
         words = normalize(query).split()
         if not words:
             return []
-        found = [self._best_weights(re.escape(word)) for word in words]
+        found = [
+            self._best_scores(re.escape(word), whole_words=len(word) <= _SHORT) for word in words
+        ]
         matching = set(found[0]).intersection(*found[1:])
         phrase: dict[int, int] = {}
         if len(words) > 1:
-            phrase = self._best_weights(_GAP.join(re.escape(word) for word in words))
+            gapped = _GAP.join(re.escape(word) for word in words)
+            phrase = self._best_scores(gapped, whole_words=False)
         ranked = sorted(
             matching, key=lambda fact: (-sum(f[fact] for f in found) - phrase.get(fact, 0), fact)
         )
@@ -165,17 +178,22 @@ def _date_key(partial: str, *, end: bool) -> str:
     return partial
 
 
-def timeline(base: FactBase) -> list[Record]:
+def timeline(base: FactBase, *, as_of: bool = False) -> list[Record]:
     """The facts with a dated period (a start or an end), ordered by when they hold: by the end
-    of their period, then by its start, then as they stand in the fact base."""
+    of their period, then by its start, then as they stand in the fact base. With ``as_of``,
+    the facts only stated as of a date join them at that date."""
 
     def when(fact: Record) -> tuple[str, str]:
         period = fact["period"]
-        end = period["end"] or period["start"]
-        start = period["start"] or period["end"]
+        end = period["end"] or period["start"] or period["as_of"]
+        start = period["start"] or end
         return (_date_key(end, end=True), _date_key(start, end=False))
 
-    dated = [fact for fact in base.facts if fact["period"]["start"] or fact["period"]["end"]]
+    dated = [
+        fact
+        for fact in base.facts
+        if fact["period"]["start"] or fact["period"]["end"] or (as_of and fact["period"]["as_of"])
+    ]
     return sorted(dated, key=when)
 
 
@@ -211,19 +229,17 @@ def change_row(fact: Record) -> Record | None:
     if baseline is not None and baseline["value"] is not None:
         before = baseline["value"]
         row.update(basis="before_after", before=before, before_label=baseline["label"])
-        if before != 0:
-            row.update(
-                ratio=round(value / before, 4),
-                change_pct=round((value - before) / abs(before) * 100, 2),
-                derived=["ratio", "change_pct"],
-            )
+        ratio, change_pct = _finite(value, before)
+        if ratio is not None and change_pct is not None:
+            row.update(ratio=ratio, change_pct=change_pct, derived=["ratio", "change_pct"])
     elif yoy is not None:
+        ratio = round(1 + yoy / 100, 4)
         row.update(
             basis="year_on_year",
-            before_label="same period a year earlier",
-            ratio=round(1 + yoy / 100, 4),
+            before_label="a year earlier",
+            ratio=ratio if math.isfinite(ratio) else None,
             change_pct=yoy,
-            derived=["ratio"],
+            derived=["ratio"] if math.isfinite(ratio) else [],
         )
     elif fact["unit"] == "times":
         row.update(
@@ -232,6 +248,19 @@ def change_row(fact: Record) -> Record | None:
     else:
         return None
     return row
+
+
+def _finite(value: int | float, before: int | float) -> tuple[float | None, float | None]:
+    """The ratio and percent change from ``before`` to ``value``, or None where they do not
+    exist or do not fit a float (a baseline of 0, or 1e308 against 1e-308)."""
+    try:
+        ratio = round(value / before, 4)
+        change_pct = round((value - before) / abs(before) * 100, 2)
+    except (ZeroDivisionError, OverflowError):
+        return (None, None)
+    if not (math.isfinite(ratio) and math.isfinite(change_pct)):
+        return (None, None)
+    return (ratio, change_pct)
 
 
 def bar_lengths(ratio: float | None, width: int) -> tuple[int, int]:

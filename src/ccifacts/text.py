@@ -69,5 +69,17 @@ def _json_escape(match: re.Match[str]) -> str:
 
 
 def normalize(text: str) -> str:
-    """Fold ``text`` for matching: casefolded words separated by single spaces."""
+    """Fold ``text`` for matching: casefolded words separated by single spaces, with
+    compatibility forms (full-width letters, ligatures) folded to their plain letters."""
+    if not text.isascii():
+        import unicodedata
+
+        text = unicodedata.normalize("NFKC", text)
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """``text`` in quotes for a message: inert, and cut to ``limit`` characters, so that an
+    argument of any length or content echoes as one short, harmless line."""
+    shown = inert(text[:limit]) + ("..." if len(text) > limit else "")
+    return f"'{shown}'"
