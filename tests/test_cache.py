@@ -73,13 +73,13 @@ def test_second_load_of_the_same_bytes_is_served_from_the_cache(
     small_base: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert run("sectors", "--facts", str(small_base)).code == 0
-    written = entry_path(cache_dir, small_base).stat().st_mtime_ns
+    written = entry_path(cache_dir, small_base).stat().st_ino  # a rewrite renames a new file in
     refuse_validation(monkeypatch)
     result = run("sectors", "--facts", str(small_base))
     assert result.code == 0
     assert result.stdout == SECTORS
     assert entries(cache_dir) == [entry_path(cache_dir, small_base)]
-    assert entry_path(cache_dir, small_base).stat().st_mtime_ns == written
+    assert entry_path(cache_dir, small_base).stat().st_ino == written
 
 
 def test_the_key_is_the_content_not_the_name(
@@ -476,3 +476,29 @@ def test_a_load_while_another_writes_gets_whole_data(small_base: Path, cache_dir
     assert loaded == [["aviation.weekly-flights", "finance.settlement"]] * 80
     assert entries(cache_dir) == [cache_dir / f"{cache.key(data)}.json"]
     assert leftovers(cache_dir) == []
+
+
+def test_old_entries_are_pruned_and_recently_used_ones_kept(
+    small_base: Path, cache_dir: Path
+) -> None:
+    """Every edit of a fact base writes a new entry as large as the base: only the most
+    recently used ``cache.KEEP`` stay, and temporary files of killed processes go."""
+    stale = cache_dir / ".tmp-abandoned.json"
+    stale.write_text("{")
+    os.utime(stale, (1, 1))
+
+    def edit(number: int) -> Path:
+        document = minimal()
+        document["sectors"][0]["description"] = f"Edit {number}."
+        return write(small_base.with_name(f"edit-{number}.json"), document)
+
+    assert run("sectors", "--facts", str(small_base)).code == 0
+    used = entry_path(cache_dir, small_base)
+    for number in range(cache.KEEP + 3):
+        assert run("sectors", "--facts", str(edit(number))).code == 0
+        os.utime(used, (1, 1))  # the oldest entry...
+        assert run("sectors", "--facts", str(small_base)).code == 0  # ...until it is used again
+    assert len(entries(cache_dir)) == cache.KEEP
+    assert used in entries(cache_dir)
+    assert entry_path(cache_dir, edit(0)) not in entries(cache_dir)
+    assert not stale.exists()

@@ -57,8 +57,9 @@ def get(entry_key: str) -> dict[str, Any] | None:
     folder = cache_dir()
     if folder is None:
         return None
+    path = folder / f"{entry_key}.json"
     try:
-        entry = json.loads((folder / f"{entry_key}.json").read_bytes())
+        entry = json.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError):
         return None
     if not (
@@ -74,6 +75,8 @@ def get(entry_key: str) -> dict[str, Any] | None:
         isinstance(data.get(key), list) for key in _COLLECTIONS
     ):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: kept when older entries are pruned
     return data
 
 
@@ -97,8 +100,36 @@ def put(entry_key: str, normalised: dict[str, Any]) -> None:
             out.write(json.dumps(entry, separators=(",", ":")).encode("ascii"))
         Path(temporary).replace(folder / f"{entry_key}.json")
         temporary = None
+        _prune(folder)
     except OSError:
         pass
     finally:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+
+
+KEEP = 16
+"""Entries kept: the most recently used. Every edit of a fact base makes a new entry, as large
+as the base, so old ones are removed when a new one is written."""
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the ``KEEP`` most recently used entries, and temporary files that a
+    killed process left behind (older than an hour)."""
+    import time
+
+    entries = []
+    for path in folder.iterdir():
+        try:
+            modified = path.stat().st_mtime
+        except OSError:
+            continue
+        if path.name.startswith(".tmp-"):
+            if time.time() - modified > 3600:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+        elif path.suffix == ".json":
+            entries.append((modified, path))
+    for _, path in sorted(entries, reverse=True)[KEEP:]:
+        with contextlib.suppress(OSError):
+            path.unlink()
