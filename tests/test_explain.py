@@ -16,7 +16,8 @@ def test_define_explains_a_term_and_lists_its_facts() -> None:
     result = run("define", "NRA", "--format", "table")
     assert result.code == 0
     assert "Non-Resident Account" in result.stdout
-    assert "A bank account in China held by an entity from outside the mainland." in result.stdout
+    assert "The account model developed in the CCI's finance work" in result.stdout
+    assert "(general knowledge, not from the source)" in result.stdout
     assert "finance.nra-settlement" in result.stdout
     assert "more than RMB 400 million" in result.stdout
 
@@ -30,9 +31,12 @@ def test_define_finds_a_term_by_any_alias() -> None:
             "kind": "policy",
             "aliases": ["NRA model", "Non-Resident Account model"],
             "definition": (
-                "A bank account in China held by an entity from outside the mainland. The CCI "
-                "built a settlement model on it that has served cross-border payments of "
-                "companies in western China."
+                "The account model developed in the CCI's finance work, through which "
+                "companies in western China have settled cross-border payments."
+            ),
+            "background": (
+                "A non-resident account is a bank account in China held by an entity based "
+                "outside the mainland."
             ),
             "facts": ["finance.nra-settlement"],
         }
@@ -128,10 +132,12 @@ def test_cite_bibtex_pastes_into_a_bib_file(cited_base: Path) -> None:
     assert result.stdout == (
         "@article{test-source:aviation.weekly-flights,\n"
         "  author = {{Test Gazette}},\n"
-        "  title = {Flights\\_Up 100\\% \\{again\\}},\n"
+        "  title = {{Flights\\_Up 100\\% \\{again\\}}},\n"
+        "  journal = {Test Gazette},\n"
         "  journaltitle = {Test Gazette},\n"
-        "  date = {2025-11-10},\n"
         "  year = {2025},\n"
+        "  month = nov,\n"
+        "  date = {2025-11-10},\n"
         "  note = {Fact aviation.weekly-flights; section ``Body''; statement by Ann Lee "
         "(Spokesperson); date partly inferred},\n"
         "}\n"
@@ -203,7 +209,7 @@ def test_changes_compute_ratios_and_mark_them_derived() -> None:
         "qualifier": "exact",
         "basis": "before_after",
         "before": 5,
-        "before_label": "at the start of the Air Corridor",
+        "before_label": "initially",
         "after": 24,
         "ratio": 4.8,
         "change_pct": 380.0,
@@ -231,12 +237,34 @@ def test_changes_compute_ratios_and_mark_them_derived() -> None:
 def test_changes_draw_bars_on_a_terminal() -> None:
     table = run("changes", "--format", "table").stdout
     flights = table[table.index("aviation.weekly-flights") :]
-    # 5 -> 24: a short "before" bar and a full "after" bar of 24 blocks.
-    assert "\u2588" * 5 + " before" in flights
-    assert "\u2588" * 24 + " after" in flights
+    # 5 -> 24: a short "before" bar (16 / 4.8) and a full "after" bar of 16 blocks.
+    assert "\u2588" * 3 + " before" in flights
+    assert "\u2588" * 16 + " after" in flights
     transit = table[table.index("logistics.rail-sea") :]
-    assert "\u2588" * 24 + " before" in transit
-    assert "\u2588" * 17 + " after" in transit
+    assert "\u2588" * 16 + " before" in transit
+    assert "\u2588" * 11 + " after" in transit
+
+
+@pytest.mark.parametrize(
+    ("command", "headings"),
+    [
+        ("changes", ["ID", "Before", "After", "Change"]),
+        ("list", ["ID", "Label", "Value", "Period"]),
+        ("summary", ["Label", "Value", "Period", "ID"]),
+        ("timeline", ["Period", "ID", "Label", "Value"]),
+    ],
+)
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_tables_on_a_terminal_fit_it_and_keep_every_column_readable(
+    command: str, headings: list[str], columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ccifacts.cli.stdout_is_terminal", lambda: True)
+    result = run(command, "--color", "never", env={"COLUMNS": columns})
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= int(columns)
+    # Every heading stands whole on the heading line: no column was squeezed to a sliver.
+    cells = [cell.strip() for cell in lines[2].strip("┃").split("┃")]
+    assert cells[: len(headings)] == headings
 
 
 def test_changes_in_every_format_carry_the_same_rows() -> None:
@@ -251,3 +279,48 @@ def test_summary_shows_the_headline_figures() -> None:
         assert shown in table
     assert "Headline figures (Chongqing Daily, 10 November 2025)" in table
     assert len(run("summary", "--json").json()) == 16
+
+
+def test_define_in_a_pipe_prints_the_definition_and_the_facts() -> None:
+    result = run("define", "NRA")
+    assert result.code == 0
+    assert "Definition  The account model developed in the CCI's finance work" in result.stdout
+    assert "finance.nra-settlement" in result.stdout
+
+
+def test_timeline_all_adds_the_facts_stated_as_of_the_report() -> None:
+    dated = run("timeline", "--json").json()
+    everything = run("timeline", "--all", "--json").json()
+    assert len(dated) == 26
+    assert len(everything) == 64
+    ids = [fact["id"] for fact in everything]
+    # January-October 2025, then as of 10 November 2025, then by 2030.
+    assert ids.index("aviation.cargo") < ids.index("aviation.weekly-flights") < len(ids) - 1
+    assert ids[-1] == "programme.goal-2030"
+
+
+def test_summary_keeps_the_ids_to_follow_up() -> None:
+    line = run("summary", "--format", "markdown").stdout.splitlines()[2]
+    assert line == (
+        "| Cooperation projects secured | 347 | Nov 2015 to Nov 2025 (cumulative) "
+        "| programme.projects-signed |"
+    )
+
+
+def test_changes_of_extreme_figures_have_no_ratio_instead_of_a_crash(tmp_path: Path) -> None:
+    document = minimal()
+    document["facts"][0]["value"] = 1e308
+    document["facts"][0]["baseline"] = {"value": 1e-308, "label": "tiny"}
+    document["facts"][1]["yoy_pct"] = 1e308
+    path = write(tmp_path / "extreme.json", document)
+    for fmt in ("json", "csv", "table"):
+        result = run("changes", "--facts", str(path), "--format", fmt)
+        assert (result.code, result.stderr) == (0, "")
+    rows = run("changes", "--facts", str(path), "--json").json()
+    assert [(r["ratio"], r["change_pct"], r["derived"]) for r in rows] == [
+        (None, None, []),
+        (1e306, 1e308, ["ratio"]),
+    ]
+    card = run("get", "aviation.weekly-flights", "--facts", str(path), "--format", "table")
+    assert card.code == 0
+    assert "Infinity" not in card.stdout

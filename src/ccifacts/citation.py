@@ -94,16 +94,27 @@ def _bibtex(fact: Record, parts: dict[str, Any], title: str) -> str:
         note.append(f"statement by {parts['speaker']}")
     if parts["inferred"]:
         note.append("date partly inferred")
+    # Both BibTeX's fields (journal, year, month) and biblatex's (journaltitle, date), so the
+    # entry reads the same in either; the inner braces keep a style from changing the case of
+    # the publisher and of acronyms in the title ("CCI", "ASEAN").
     fields = [
         ("author", "{" + _braced(source["publisher"]) + "}"),
-        ("title", _braced(title)),
+        ("title", "{" + _braced(title) + "}"),
+        ("journal", _braced(source["publisher"])),
         ("journaltitle", _braced(source["publisher"])),
-        ("date", _braced(published)),
         ("year", _braced(published[:4])),
+        *([("month", _MONTH_MACROS[int(published[5:7]) - 1])] if len(published) >= 7 else []),
+        ("date", _braced(published)),
         ("note", _braced("; ".join(note))),
     ]
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
+    body = "".join(
+        f"  {name} = {value},\n" if name == "month" else f"  {name} = {{{value}}},\n"
+        for name, value in fields
+    )
     return f"@article{{{key},\n{body}}}\n"
+
+
+_MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def as_record(base: FactBase, fact: Record, style: str, text: str) -> dict[str, Any]:
