@@ -278,20 +278,13 @@ class Fact(_Listed):
     section: Slug | None = None
     headline: bool = False
 
-    @field_validator("sector")
+    @field_validator("sector", "said_by", "source")
     @classmethod
-    def _sector_exists(cls, value: str, info: ValidationInfo) -> str:
-        return _check_reference("sectors", value, info)
-
-    @field_validator("said_by")
-    @classmethod
-    def _person_exists(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return None if value is None else _check_reference("people", value, info)
-
-    @field_validator("source")
-    @classmethod
-    def _source_exists(cls, value: str, info: ValidationInfo) -> str:
-        return _check_reference("sources", value, info)
+    def _exists(cls, value: str | None, info: ValidationInfo) -> str | None:
+        collection = {"sector": "sectors", "said_by": "people", "source": "sources"}
+        if value is None:
+            return None
+        return _check_reference(collection[info.field_name or ""], value, info)
 
     @field_validator("section")
     @classmethod
