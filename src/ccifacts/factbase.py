@@ -100,9 +100,6 @@ class FactBase:
     def facts_with_term(self, term_id: str) -> list[Record]:
         return [fact for fact in self.facts if term_id in fact["terms"]]
 
-    def facts_said_by(self, person_id: str) -> list[Record]:
-        return [fact for fact in self.facts if fact["said_by"] == person_id]
-
 
 def _names(records: list[Record]) -> dict[str, Record]:
     return {
