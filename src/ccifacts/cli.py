@@ -264,6 +264,12 @@ class Output:
         else:
             self.listing(listing)
 
+    def document(self, value: object, text: str) -> None:
+        """Print one document that is not a record: ``value`` as JSON for JSON, else ``text``."""
+        from ccifacts.render import dumps
+
+        self.print(dumps(value) + "\n" if self.is_json else text)
+
     def print(self, output: Any) -> None:
         from ccifacts.render import to_text
 
@@ -511,12 +517,7 @@ def info(out: Output) -> None:
 
     base = out.load()
     summary = details.info(base)
-    if out.is_json:
-        from ccifacts.render import dumps
-
-        out.print(dumps(summary) + "\n")
-    else:
-        out.print(details.info_text(summary))
+    out.document(summary, details.info_text(summary))
 
 
 @command("validate", formats=(OutputFormat.AUTO, OutputFormat.JSON), tabular=False)
@@ -539,12 +540,7 @@ def validate(
     target = loader.resolve_path(path or out.facts)
     data = loader.read_bytes(target)
     summary = details.validation_summary(target, store.validate_bytes(data, target))
-    if out.is_json:
-        from ccifacts.render import dumps
-
-        out.print(dumps(summary) + "\n")
-    else:
-        out.print(details.validation_text(summary) + "\n")
+    out.document(summary, details.validation_text(summary) + "\n")
 
 
 @command("schema", formats=(OutputFormat.AUTO, OutputFormat.JSON), tabular=False)
@@ -674,12 +670,7 @@ def cite(
     base = out.load()
     fact = base.fact(fact_id)
     text = citation.cite(base, fact, style.value)
-    if out.is_json:
-        from ccifacts.render import dumps
-
-        out.print(dumps(citation.as_record(base, fact, style.value, text)) + "\n")
-    else:
-        out.print(text)
+    out.document(citation.as_record(base, fact, style.value, text), text)
 
 
 @command("people")
