@@ -324,3 +324,11 @@ def test_changes_of_extreme_figures_have_no_ratio_instead_of_a_crash(tmp_path: P
     card = run("get", "aviation.weekly-flights", "--facts", str(path), "--format", "table")
     assert card.code == 0
     assert "Infinity" not in card.stdout
+
+
+def test_a_card_leaves_out_what_the_record_does_not_have() -> None:
+    card = run("define", "QDLP").stdout  # no aliases
+    assert "Aliases" not in card
+    assert "Background" in card
+    milestone = run("get", "programme.launch").stdout  # no value, no baseline
+    assert "Value" not in milestone and "Baseline" not in milestone

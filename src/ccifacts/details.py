@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def fact_rows(base: FactBase, fact: Record) -> list[tuple[str, str]]:
-    """The lines of a fact's card, as (heading, text) pairs; empty parts are left out."""
+    """The lines of a fact's card, as (heading, text) pairs."""
     rows = [
         ("Fact", fact["id"]),
         ("Label", fact["label"]),
@@ -56,11 +56,12 @@ def fact_rows(base: FactBase, fact: Record) -> list[tuple[str, str]]:
     if fact["section"]:
         titles = {s["id"]: s["title"] for s in source["sections"]}
         rows.append(("Section", titles.get(fact["section"], fact["section"])))
-    return [(heading, text) for heading, text in rows if text]
+    return rows
 
 
 def card(title: str, rows: list[tuple[str, str]]) -> RenderableType:
-    """A titled two-column card of headings and texts, every text inert."""
+    """A titled two-column card of headings and texts, every text inert; a row without text
+    (a part the record does not have) is left out."""
     from rich.table import Table
     from rich.text import Text
 
@@ -68,6 +69,8 @@ def card(title: str, rows: list[tuple[str, str]]) -> RenderableType:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     for heading, text in rows:
+        if not text:
+            continue
         grid.add_row(heading, Text(inert(text, keep_newlines=True)))
     grid.title = inert(title)
     grid.title_style = "bold cyan"
@@ -91,9 +94,10 @@ def term_card(base: FactBase, term: Record) -> RenderableType:
         ("Kind", term["kind"]),
         ("Aliases", ", ".join(term["aliases"])),
         ("Definition", term["definition"]),
-        ("Background", f"{term['background']} (general knowledge, not from the source)")
-        if term["background"]
-        else ("Background", ""),
+        (
+            "Background",
+            term["background"] and f"{term['background']} (general knowledge, not from the source)",
+        ),
     ]
     facts = base.facts_with_term(term["id"])
     if not facts:
