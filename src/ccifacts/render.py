@@ -22,9 +22,9 @@ from ccifacts.views import FACT, Listing, get, header, human, resolve_fields
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    Output = str | RenderableType
+    Drawable = str | RenderableType
 else:
-    Output = Any
+    Drawable = Any
 
 
 class OutputFormat(StrEnum):
@@ -39,7 +39,7 @@ class OutputFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
-Renderer = Callable[[Listing, "str | None", bool], Output]
+Renderer = Callable[[Listing, "str | None", bool], Drawable]
 
 
 def dumps(value: object, *, indent: int | None = 2) -> str:
@@ -236,7 +236,7 @@ class _Buffer(io.StringIO):
         return self._encoding
 
 
-def to_text(output: Output, *, color: bool, width: int | None, ascii_only: bool = False) -> str:
+def to_text(output: Drawable, *, color: bool, width: int | None, ascii_only: bool = False) -> str:
     """What ``output`` prints as: strings unchanged; a Rich renderable drawn at ``width``
     columns (its natural width when None, so nothing is cut), with ANSI styles only if
     ``color``, and with ASCII borders if ``ascii_only`` (a stream that cannot carry UTF-8)."""
