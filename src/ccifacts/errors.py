@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     BAD_FACT_BASE = 3
     INTERNAL = 4
+    OUTPUT = 5
 
 
 class CcifactsError(Exception):
@@ -39,6 +40,12 @@ class UsageError(CcifactsError):
     """The command line asks for something that cannot be given, such as an unknown field."""
 
     exit_code = ExitCode.USAGE
+
+
+class OutputError(CcifactsError):
+    """The output cannot be written: standard output is closed, or the disk is full."""
+
+    exit_code = ExitCode.OUTPUT
 
 
 class Problem:
@@ -70,18 +77,25 @@ class Problem:
 
 
 class FactBaseError(CcifactsError):
-    """The fact base cannot be read, is not JSON, or does not follow the schema."""
+    """The fact base cannot be read, is not JSON, or does not follow the schema. ``more``
+    counts the problems found beyond those listed (a report lists a bounded number)."""
 
     exit_code = ExitCode.BAD_FACT_BASE
 
-    def __init__(self, origin: str, problems: list[Problem], hint: str | None = None) -> None:
+    def __init__(
+        self, origin: str, problems: list[Problem], hint: str | None = None, more: int = 0
+    ) -> None:
         self.origin = origin
         self.problems = problems
-        if len(problems) == 1:
+        self.more = more
+        if len(problems) == 1 and not more:
             message = f"{origin}: {problems[0]}"
         else:
             listed = "".join(f"\n  {line}" for line in _grouped(problems))
-            message = f"{origin}: {len(problems)} problems{listed}"
+            total = len(problems) + more
+            shown = f"; the first {len(problems):,} are listed" if more else ""
+            tail = f"\n  ... and {more:,} more" if more else ""
+            message = f"{origin}: {total:,} problems{shown}{listed}{tail}"
         super().__init__(message, hint)
 
 

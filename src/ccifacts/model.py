@@ -1,13 +1,15 @@
-"""The fact-base schema: the Pydantic models are its one definition. They validate a parsed JSON
-document strictly (no coercion, no unknown keys), check every cross-reference (a fact's sector,
-terms, speaker, source and section exist; ids are unique), and normalise it into plain data with
-every key present. The rest of ccifacts reads only that normalised data, so this module (and
-Pydantic) is imported only when a fact base has to be validated or its JSON Schema printed."""
+"""The fact-base schema, its one definition: Pydantic types for every record, and the checks that
+need more than one record (ids unique, references resolve, a measure's facts share its unit, a
+period's start is not after its end). The small lists (sources, sectors, terms, people, measures,
+synonyms) are Pydantic models validated together; facts are a strict ``TypedDict`` validated in
+batches as the loader streams them, because a base may hold a million of them, and their checks
+between records run in ``FactChecker`` on the same batches. Nothing reaches the database that
+these types and checks did not pass. Imported only to compile a fact base or print its schema."""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
@@ -23,9 +25,11 @@ from pydantic import (
     ValidationInfo,
     field_validator,
     model_validator,
+    with_config,
 )
+from typing_extensions import NotRequired, TypedDict
 
-from ccifacts.errors import FactBaseError, Problem
+from ccifacts.errors import Problem
 from ccifacts.text import inert, normalize
 
 SCHEMA_VERSION = 1
@@ -33,44 +37,68 @@ SCHEMA_VERSION = 1
 Unit = Literal[
     "USD",
     "RMB",
+    "SGD",
     "count",
     "percent",
     "days",
+    "hours",
     "years",
     "per_week",
+    "per_day",
     "per_year",
     "times",
     "ordinal",
     "metric_tons",
+    "TEU",
+    "km",
 ]
-Qualifier = Literal["exact", "more_than", "at_least", "approx", "less_than", "up_to"]
+Qualifier = Literal[
+    "exact", "more_than", "at_least", "approx", "nearly", "less_than", "up_to"
+]
 FactKind = Literal["metric", "milestone", "policy", "plan", "target", "profile"]
 TermKind = Literal[
     "programme", "policy", "platform", "organisation", "place", "concept", "currency"
+]
+SourceKind = Literal[
+    "news_report",
+    "feature",
+    "press_release",
+    "government_release",
+    "ministerial_answer",
+    "speech",
+    "interview",
+    "report",
 ]
 
 UNITS: tuple[str, ...] = get_args(Unit)
 QUALIFIERS: tuple[str, ...] = get_args(Qualifier)
 FACT_KINDS: tuple[str, ...] = get_args(FactKind)
 TERM_KINDS: tuple[str, ...] = get_args(TermKind)
+SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
+
+INT_LIMIT = 2**63 - 1
+"""Largest integer a figure may be: what SQLite stores exactly (9.2 quintillion)."""
+
+_DATE_PATTERN = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$"
 
 
-def _partial_date(value: str) -> str:
-    year, *rest = value.split("-")
-    month = int(rest[0]) if rest else 1
-    day = int(rest[1]) if len(rest) > 1 else 1
-    try:
-        date(int(year), month, day)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a calendar date") from None
+def _calendar(value: str) -> str:
+    if len(value) == 10:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a calendar date") from None
     return value
 
 
 def _number(value: object) -> int | float:
     # Written by hand so that a wrong type gets one clear message instead of one per union member,
-    # and so that bool (a subclass of int) and non-finite floats are refused.
+    # and so that bool (a subclass of int), non-finite floats and integers SQLite cannot hold are
+    # refused.
     if type(value) is int:
-        return value
+        if -INT_LIMIT <= value <= INT_LIMIT:
+            return value
+        raise ValueError("the integer is too large (at most 9223372036854775807 either way)")
     if type(value) is float:
         if not math.isfinite(value):
             raise ValueError("the number must be finite")
@@ -90,11 +118,15 @@ TermId = Annotated[
 ]
 Name = Annotated[str, StringConstraints(max_length=300, pattern=r"\w")]
 Prose = Annotated[str, StringConstraints(max_length=4000, pattern=r"\w")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000)]
+# Facts' dates are checked against the calendar by FactChecker, in the same pass as their other
+# checks; the lists' dates here.
 PartialDate = Annotated[
     str,
-    StringConstraints(pattern=r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"),
-    AfterValidator(_partial_date),
+    StringConstraints(pattern=_DATE_PATTERN),
+    Field(description="ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD."),
 ]
+CalendarDate = Annotated[PartialDate, AfterValidator(_calendar)]
 
 
 class _Strict(BaseModel):
@@ -105,32 +137,21 @@ def _context(info: ValidationInfo) -> dict[str, Any]:
     return info.context if isinstance(info.context, dict) else {}
 
 
-def _check_unique(collection: str, value: str, info: ValidationInfo) -> str:
-    duplicates = _context(info).get("duplicates", {}).get(collection, {})
-    key = value.casefold() if collection == "terms" else value
-    if key in duplicates:
-        raise ValueError(
-            f"duplicate id {value!r}: {duplicates[key]} entries of {collection} use it"
-        )
-    return value
+_SINGULAR = {
+    "sectors": "sector",
+    "people": "person",
+    "sources": "source",
+    "terms": "term",
+    "measures": "measure",
+}
 
 
-_SINGULAR = {"sectors": "sector", "people": "person", "sources": "source", "terms": "term"}
-
-
-def _check_reference(collection: str, value: str, info: ValidationInfo) -> str:
-    known = _context(info).get("ids", {}).get(collection)
-    if known is not None and value not in known:
-        hint = _closest(value, known)
-        raise ValueError(f"unknown {_SINGULAR[collection]} {value!r}{hint}")
-    return value
-
-
-def _closest(value: str, known: set[str]) -> str:
+def closest(value: str, known: Iterable[str]) -> str:
+    """`` (did you mean: a, b?)`` naming the known names closest to ``value``, or ``""``."""
     import difflib
 
     matches = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.6)
-    return f" (did you mean: {', '.join(matches)}?)" if matches else ""
+    return f" (did you mean: {', '.join(inert(m) for m in matches)}?)" if matches else ""
 
 
 class Section(_Strict):
@@ -148,11 +169,17 @@ class _Listed(_Strict):
     @field_validator("id", check_fields=False)
     @classmethod
     def _unique(cls, value: str, info: ValidationInfo) -> str:
-        return _check_unique(cls._collection, value, info)
+        duplicates = _context(info).get("duplicates", {}).get(cls._collection, {})
+        key = value.casefold() if cls._collection == "terms" else value
+        if key in duplicates:
+            raise ValueError(
+                f"duplicate id {value!r}: {duplicates[key]} entries of {cls._collection} use it"
+            )
+        return value
 
 
 class Source(_Listed):
-    """A document the facts come from."""
+    """A document the facts come from: a public report is cited by its URL, never copied."""
 
     _collection = "sources"
 
@@ -160,11 +187,19 @@ class Source(_Listed):
     publisher: Name
     title: Name
     subtitle: Name | None = None
-    published: PartialDate = Field(
+    published: CalendarDate = Field(
         description="Publication date, ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)."
+    )
+    url: Url | None = Field(None, description="Where the document can be read.")
+    kind: SourceKind = Field(
+        "news_report", description="What the document is: a news report, a ministerial answer..."
     )
     document: Name | None = Field(None, description="File name of the document's text, if kept.")
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")] = "en"
+    coverage: Literal["full", "partial"] = Field(
+        "full", description="'partial' when only part of the document could be read."
+    )
+    coverage_note: Prose | None = Field(None, description="What part of the document was read.")
     sections: list[Section] = []
     inferred: list[Prose] = Field(
         [], description="What the fact base infers about this source rather than reads in it."
@@ -210,7 +245,12 @@ class Term(_Named):
     id: TermId
     name: Name
     kind: TermKind
-    aliases: list[Name] = Field([], validate_default=True)
+    aliases: list[Name] = Field(
+        [],
+        validate_default=True,
+        description="Other names that find the term, including common names the sources do not "
+        "use (they are for finding, not quoting).",
+    )
     definition: Prose = Field(description="What the term is, from the sources, in our words.")
     background: Prose | None = Field(
         None,
@@ -229,108 +269,103 @@ class Person(_Listed):
     roles: list[Name] = []
 
 
-class Baseline(_Strict):
+class Measure(_Named):
+    """What a series of facts measures (weekly flights, signed projects): facts of one measure at
+    different dates, or from different sources, are its points."""
+
+    _collection = "measures"
+
+    id: Slug
+    name: Name
+    aliases: list[Name] = Field([], validate_default=True)
+    unit: Unit = Field(description="The unit every fact of the measure is given in.")
+    description: Prose
+    headline: bool = Field(False, description="Its latest point is a headline figure.")
+
+
+class Synonyms(_Strict):
+    """Words that people use for one another when they search (doctorate and PhD). They widen a
+    search; they are never shown as what a source says."""
+
+    words: Annotated[list[Name], Field(min_length=2)]
+    note: Prose | None = None
+
+
+@with_config(ConfigDict(strict=True, extra="forbid", title="Baseline"))
+class Baseline(TypedDict):
     """The earlier figure a value is compared with (``value`` may be unknown, as in "vs 2015")."""
 
-    value: Number | None = None
+    value: NotRequired[Number | None]
     label: Name
 
 
-class Period(_Strict):
+@with_config(ConfigDict(strict=True, extra="forbid", title="Period"))
+class Period(TypedDict):
     """When a fact holds: a span (``start``..``end``), a point, or the date it was stated."""
 
     label: Name
-    start: PartialDate | None = None
-    end: PartialDate | None = None
-    as_of: PartialDate | None = None
-    inferred: bool = Field(
-        False, description="True when part of the period (such as the year) is inferred."
-    )
-
-    @model_validator(mode="after")
-    def _has_a_date(self) -> Period:
-        if self.start is None and self.end is None and self.as_of is None:
-            raise ValueError("a period needs at least one of start, end or as_of")
-        if self.start and self.end and self.start[: len(self.end)] > self.end[: len(self.start)]:
-            raise ValueError(f"start {self.start} is after end {self.end}")
-        return self
+    start: NotRequired[PartialDate | None]
+    end: NotRequired[PartialDate | None]
+    as_of: NotRequired[PartialDate | None]
+    inferred: NotRequired[
+        Annotated[
+            bool,
+            Field(description="True when part of the period (such as the year) is inferred."),
+        ]
+    ]
 
 
-class Fact(_Listed):
+@with_config(ConfigDict(strict=True, extra="forbid", title="Fact"))
+class Fact(TypedDict):
     """One sourced statement, with its figure when it has one."""
-
-    _collection = "facts"
 
     id: Slug
     sector: Slug
     kind: FactKind
     label: Name
-    value: Number | None = Field(None, description="The figure in base units (USD, not billions).")
-    unit: Unit | None = Field(None, validate_default=True)
-    qualifier: Qualifier = "exact"
-    baseline: Baseline | None = None
-    yoy_pct: Number | None = Field(None, description="Year-on-year change in percent, as stated.")
+    value: NotRequired[
+        Annotated[Number | None, Field(description="The figure in base units (USD, not billions).")]
+    ]
+    unit: NotRequired[Unit | None]
+    qualifier: NotRequired[Qualifier]
+    baseline: NotRequired[Baseline | None]
+    yoy_pct: NotRequired[
+        Annotated[Number | None, Field(description="Year-on-year change in percent, as stated.")]
+    ]
     period: Period
     statement: Prose
-    terms: list[TermId] = []
-    said_by: Slug | None = None
+    terms: NotRequired[list[TermId]]
+    said_by: NotRequired[Slug | None]
     source: Slug
-    section: Slug | None = None
-    headline: bool = False
+    section: NotRequired[Slug | None]
+    headline: NotRequired[bool]
+    measure: NotRequired[
+        Annotated[Slug | None, Field(description="The measure this fact is a point of.")]
+    ]
 
-    @field_validator("sector", "said_by", "source")
-    @classmethod
-    def _exists(cls, value: str | None, info: ValidationInfo) -> str | None:
-        collection = {"sector": "sectors", "said_by": "people", "source": "sources"}
-        if value is None:
-            return None
-        return _check_reference(collection[info.field_name or ""], value, info)
 
-    @field_validator("section")
-    @classmethod
-    def _section_exists(cls, value: str | None, info: ValidationInfo) -> str | None:
-        # `source` is declared before `section`, so it is in info.data if it was valid.
-        source = info.data.get("source")
-        sections = _context(info).get("sections", {}).get(source)
-        if value is not None and sections is not None and value not in sections:
-            hint = _closest(value, sections)
-            raise ValueError(f"unknown section {value!r} of source {source!r}{hint}")
-        return value
-
-    @field_validator("terms")
-    @classmethod
-    def _terms_exist(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        known = _context(info).get("ids", {}).get("terms")
-        if known is not None:
-            unknown = [term for term in value if term not in known]
-            if unknown:
-                raise ValueError(
-                    ", ".join(f"unknown term {t!r}{_closest(t, known)}" for t in unknown)
-                )
-        if len(set(value)) != len(value):
-            raise ValueError("a term is listed twice")
-        return value
-
-    # Checks between keys are made on the later key, against the earlier one in info.data, so
-    # they run (and are reported with their path) even when other keys of the fact are wrong.
-    @field_validator("unit")
-    @classmethod
-    def _unit_with_value(cls, unit: str | None, info: ValidationInfo) -> str | None:
-        if "value" in info.data and (info.data["value"] is None) != (unit is None):
-            raise ValueError("value and unit go together: give both or neither")
-        return unit
-
-    @field_validator("qualifier", "baseline", "yoy_pct")
-    @classmethod
-    def _needs_value(cls, given: object, info: ValidationInfo) -> object:
-        unset = None if info.field_name != "qualifier" else "exact"
-        if "value" in info.data and info.data["value"] is None and given != unset:
-            raise ValueError(f"{info.field_name} needs a value to go with")
-        return given
+FACT_DEFAULTS: dict[str, Any] = {
+    "value": None,
+    "unit": None,
+    "qualifier": "exact",
+    "baseline": None,
+    "yoy_pct": None,
+    "terms": [],
+    "said_by": None,
+    "section": None,
+    "headline": False,
+    "measure": None,
+}
+"""What a fact's optional keys stand for when they are left out."""
+PERIOD_DEFAULTS: dict[str, Any] = {"start": None, "end": None, "as_of": None, "inferred": False}
+FACT_KEYS: tuple[str, ...] = tuple(Fact.__annotations__)
+BASELINE_KEYS: tuple[str, ...] = tuple(Baseline.__annotations__)
+PERIOD_KEYS: tuple[str, ...] = tuple(Period.__annotations__)
 
 
 class FactBase(_Strict):
-    """A fact base: its sources, sectors, terms and people, and the facts that refer to them."""
+    """A fact base: its sources, sectors, terms, people and measures, the search synonyms, and
+    the facts that refer to them."""
 
     model_config = ConfigDict(
         title="ccifacts fact base",
@@ -345,76 +380,68 @@ class FactBase(_Strict):
     sectors: Annotated[list[Sector], Field(min_length=1)]
     terms: list[Term] = []
     people: list[Person] = []
+    measures: list[Measure] = []
+    synonyms: list[Synonyms] = []
     facts: list[Fact]
 
 
+HEADER_KEYS = tuple(key for key in FactBase.model_fields if key != "facts")
+COLLECTIONS = ("sources", "sectors", "terms", "people", "measures")
+
 _FACTS = TypeAdapter(list[Fact])
-# Facts are validated in chunks: one model per fact for the whole list would hold a second copy
-# of a large fact base in memory at once.
-_CHUNK = 2000
 
 
 def _reference_context(document: dict[str, Any]) -> dict[str, Any]:
-    """Collect ids from the raw document, leniently, so cross-references can be checked during
-    the same validation pass that checks types (and all problems are reported together)."""
-    ids: dict[str, set[str]] = {}
+    """Collect ids from the raw lists, leniently, so the lists' own checks (unique ids, names that
+    lead to one record) run in the same pass that checks types, and all problems are reported
+    together."""
+    from collections import Counter
+
     duplicates: dict[str, dict[str, int]] = {}
-    sections: dict[str, set[str]] = {}
-    for collection in ("sources", "sectors", "terms", "people", "facts"):
+    owners: dict[str, dict[str, set[str]]] = {}
+    for collection in COLLECTIONS:
         items = document.get(collection)
-        raw_ids = [
-            item["id"]
+        records = [
+            item
             for item in (items if isinstance(items, list) else [])
             if isinstance(item, dict) and isinstance(item.get("id"), str)
         ]
-        ids[collection] = set(raw_ids)
-        keys = [i.casefold() for i in raw_ids] if collection == "terms" else raw_ids
+        keys = [r["id"].casefold() if collection == "terms" else r["id"] for r in records]
         duplicates[collection] = {k: n for k, n in Counter(keys).items() if n > 1}
-    sources = document.get("sources")
-    for item in sources if isinstance(sources, list) else []:
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            found = item.get("sections")
-            sections[item["id"]] = (
-                {s["id"] for s in found if isinstance(s, dict) and isinstance(s.get("id"), str)}
-                if isinstance(found, list)
-                else set()
-            )
-    owners: dict[str, dict[str, set[str]]] = {}
-    for collection in ("sectors", "terms"):
         owners[collection] = {}
-        items = document.get(collection)
-        for item in items if isinstance(items, list) else []:
-            if not (isinstance(item, dict) and isinstance(item.get("id"), str)):
-                continue
-            aliases = item.get("aliases")
-            names = [item["id"], item.get("name"), *(aliases if isinstance(aliases, list) else [])]
+        for record in records:
+            aliases = record.get("aliases")
+            names = [record["id"], record.get("name"), *(aliases if isinstance(aliases, list) else [])]
             for name in names:
                 if isinstance(name, str):
-                    owners[collection].setdefault(normalize(name), set()).add(item["id"])
-    return {"ids": ids, "duplicates": duplicates, "sections": sections, "owners": owners}
+                    owners[collection].setdefault(normalize(name), set()).add(record["id"])
+    return {"duplicates": duplicates, "owners": owners}
 
 
-def _path(loc: tuple[int | str, ...]) -> str:
-    path = ""
+def path(loc: Iterable[int | str]) -> str:
+    """A JSON path (``facts[3].period.end``) of a location in the document."""
+    text = ""
     for part in loc:
         if isinstance(part, int):
-            path += f"[{part}]"
-        elif "[" in part or part in {"int", "float", "str", "bool"}:
-            continue  # a union member or function-validator tag, not a key of the document
+            text += f"[{part}]"
         else:
-            path += f".{part}" if path else part
-    return path
+            text += f".{part}" if text else part
+    return text
 
 
-def _problems(error: ValidationError, collection: str = "", first: int = 0) -> list[Problem]:
-    """Problems of one validation; for a chunk of ``collection``, item 0 is item ``first``."""
+def _problems(error: ValidationError, prefix: tuple[int | str, ...] = (), first: int = 0) -> list[Problem]:
+    """Problems of one validation; for a batch of facts, item 0 is item ``first``."""
     problems: list[Problem] = []
     for detail in error.errors(include_url=False):
         loc: tuple[int | str, ...] = tuple(detail["loc"])
-        if collection:
-            index, *rest = loc
-            loc = (collection, int(index) + first, *rest)
         kind = detail["type"]
+        if prefix:
+            index, *rest = loc
+            loc = (*prefix, int(index) + first, *rest)
+        if kind != "extra_forbidden":
+            # A union member or function-validator tag is not a key of the document; an unknown
+            # key's name is (whatever it is called), so it is kept.
+            loc = (*(p for p in loc[:-1] if not _is_tag(p)), *([loc[-1]] if not _is_tag(loc[-1]) else []))
         message = detail["msg"].removeprefix("Value error, ")
         if kind == "missing":
             message = "required key is missing"
@@ -427,8 +454,15 @@ def _problems(error: ValidationError, collection: str = "", first: int = 0) -> l
             message = "unknown key (not part of the format; check its spelling)"
         elif kind not in {"value_error", "assertion_error"} and "input" in detail:
             message += f" (got {_short(detail['input'])})"
-        problems.append(Problem(inert(message), inert(_path(loc))))
+        problems.append(Problem(inert(message), inert(path(loc))))
     return problems
+
+
+_TAGS = {"int", "float", "str", "bool", "function-plain", "function-after"}
+
+
+def _is_tag(part: int | str) -> bool:
+    return isinstance(part, str) and (part in _TAGS or part.startswith(("function-", "nullable[")) or "[" in part)
 
 
 _PATTERNS = {
@@ -440,8 +474,9 @@ _PATTERNS = {
         "a term id is letters and digits, in words joined by '-' (like D-ILSTC)"
     ),
     r"\w": "the text needs at least one letter or digit",
-    r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$": "a date is written YYYY, YYYY-MM or YYYY-MM-DD",
+    _DATE_PATTERN: "a date is written YYYY, YYYY-MM or YYYY-MM-DD, in ASCII digits",
     r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$": "a language is a code like en or zh-Hans",
+    r"^https?://[^\s]+$": "a URL starts with http:// or https:// and has no spaces",
 }
 
 
@@ -452,43 +487,201 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-_HINT = "Fix what is listed; `ccifacts schema` prints the format of a fact base."
+HINT = "Fix what is listed; `ccifacts schema` prints the format of a fact base."
 
 
-def validate(document: object, origin: str) -> dict[str, Any]:
-    """Validate a parsed JSON document and return its normalised form, or raise
-    ``FactBaseError`` listing every problem found, each with its JSON path. The document's
-    list of facts is normalised in place (and so consumed)."""
-    if not isinstance(document, dict):
-        problem = Problem(f"the document must be a JSON object, not {_json_type(document)}")
-        raise FactBaseError(origin, [problem], hint=_HINT)
-    context = _reference_context(document)
-    problems: list[Problem] = []
-    facts = document.get("facts")
-    head = {key: value for key, value in document.items() if key != "facts"}
-    if isinstance(facts, list):
-        head["facts"] = []
-    elif "facts" in document:
-        head["facts"] = facts
-    normalised: dict[str, Any] = {}
+def validate_header(
+    header: dict[str, Any], *, facts_seen: bool = True
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Validate everything of a fact base but its facts; the normalised lists (every key
+    present) and the problems found, each with its JSON path. ``facts_seen``: the document has
+    a list of facts (validated on their own); else a ``facts`` value that is not a list, or
+    none, is reported."""
+    document = {**header, "facts": []} if facts_seen else header
     try:
-        normalised = FactBase.model_validate(head, context=context).model_dump(by_alias=True)
+        model = FactBase.model_validate(document, context=_reference_context(header))
     except ValidationError as error:
-        problems += _problems(error)
-    if isinstance(facts, list):
-        for start in range(0, len(facts), _CHUNK):
-            end = start + _CHUNK
-            try:
-                valid = _FACTS.validate_python(facts[start:end], context=context)
-            except ValidationError as error:
-                problems += _problems(error, "facts", start)
+        return {}, _problems(error)
+    return model.model_dump(by_alias=True, exclude={"facts"}), []
+
+
+class FactChecker:
+    """Validates facts in batches against the lists they refer to, as they stream in: types
+    with Pydantic, then what one fact says about another record (its sector, source and
+    section, speaker, terms and measure exist; its unit is its measure's), its keys that go
+    together, and its period. Duplicate ids are found by the database, once every fact is in.
+    A reference to a list that comes after the facts in the document is checked at the end."""
+
+    def __init__(self, header: dict[str, Any], complete: bool) -> None:
+        self.deferred: list[tuple[int, str, str, str | None]] = []
+        self._set(header, complete)
+
+    def _set(self, header: dict[str, Any], complete: bool) -> None:
+        def ids(collection: str) -> set[str] | None:
+            items = header.get(collection)
+            if not isinstance(items, list):
+                return set() if complete else None
+            return {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
+
+        self.known = {collection: ids(collection) for collection in COLLECTIONS}
+        sources = header.get("sources")
+        self.sections: dict[str, set[str]] = {}
+        for item in sources if isinstance(sources, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                found = item.get("sections")
+                self.sections[item["id"]] = (
+                    {s["id"] for s in found if isinstance(s, dict) and isinstance(s.get("id"), str)}
+                    if isinstance(found, list)
+                    else set()
+                )
+        measures = header.get("measures")
+        self.units = {
+            m["id"]: m.get("unit")
+            for m in (measures if isinstance(measures, list) else [])
+            if isinstance(m, dict) and isinstance(m.get("id"), str)
+        }
+
+    def check(
+        self, facts: list[Any], first: int, *, collect: bool = True
+    ) -> tuple[list[dict[str, Any]], list[Problem], int]:
+        """Check a batch of raw facts that starts at document index ``first``: the valid facts
+        (as validated dicts, without defaults filled in; none if any fact is wrong), the
+        problems in document order, and how many there are. With ``collect`` false the problems
+        are only counted, which is much faster when there are millions."""
+        ranked: list[tuple[int, int, Problem]] = []
+        count = 0
+        valid: list[dict[str, Any]] = []
+        try:
+            valid = _FACTS.validate_python(facts)
+        except ValidationError as error:
+            if collect:
+                ranked += [(*_order(p.path), p) for p in _problems(error, ("facts",), first)]
             else:
-                # Replace the raw facts as they are normalised, so a large base is held once.
-                facts[start:end] = _FACTS.dump_python(valid)
-        normalised["facts"] = facts
-    if problems:
-        raise FactBaseError(origin, problems, hint=_HINT)
-    return normalised
+                count += error.error_count()
+        for offset, fact in enumerate(facts):
+            if isinstance(fact, dict):
+                found = self._relations(fact, first + offset)
+                if collect:
+                    ranked += [(*_order(p.path), p) for p in found]
+                else:
+                    count += sum(1 for _ in found)
+        ranked.sort(key=lambda item: item[:2])
+        count += len(ranked)
+        return (valid if not count else []), [problem for *_, problem in ranked], count
+
+    def _reference(
+        self, index: int, collection: str, key: str, value: object, extra: str | None = None
+    ) -> Iterator[Problem]:
+        if not isinstance(value, str):
+            return
+        known = self.known[collection]
+        if known is None:
+            self.deferred.append((index, collection, value, extra))
+        elif value not in known:
+            where = f"facts[{index}].{key}"
+            yield Problem(f"unknown {_SINGULAR[collection]} {quote(value)}{closest(value, known)}", where)
+
+    def _relations(self, fact: dict[str, Any], index: int) -> Iterator[Problem]:
+        at = f"facts[{index}]"
+        yield from self._reference(index, "sectors", "sector", fact.get("sector"))
+        value = fact.get("value")
+        unit = fact.get("unit")
+        if (value is None) != (unit is None):
+            yield Problem("value and unit go together: give both or neither", f"{at}.unit")
+        if value is None:
+            for key, unset in (("qualifier", "exact"), ("baseline", None), ("yoy_pct", None)):
+                if fact.get(key, unset) != unset:
+                    yield Problem(f"{key} needs a value to go with", f"{at}.{key}")
+        period = fact.get("period")
+        if isinstance(period, dict):
+            yield from _period(period, f"{at}.period")
+        terms = fact.get("terms")
+        if isinstance(terms, list):
+            known = self.known["terms"]
+            unknown = [t for t in terms if isinstance(t, str) and known is not None and t not in known]
+            if known is None:
+                self.deferred += [(index, "terms", t, None) for t in terms if isinstance(t, str)]
+            messages = [f"unknown term {quote(t)}{closest(t, known or ())}" for t in unknown]
+            if len(set(map(str, terms))) != len(terms):
+                messages.append("a term is listed twice")
+            if messages:
+                yield Problem(", ".join(messages), f"{at}.terms")
+        yield from self._reference(index, "people", "said_by", fact.get("said_by"))
+        source = fact.get("source")
+        yield from self._reference(index, "sources", "source", source)
+        section = fact.get("section")
+        if isinstance(section, str) and isinstance(source, str):
+            sections = self.sections.get(source)
+            if self.known["sources"] is None:
+                self.deferred.append((index, "sections", section, source))
+            elif sections is not None and section not in sections:
+                yield Problem(
+                    f"unknown section {quote(section)} of source {quote(source)}"
+                    + closest(section, sections),
+                    f"{at}.section",
+                )
+        measure = fact.get("measure")
+        yield from self._reference(index, "measures", "measure", measure)
+        if isinstance(measure, str) and measure in self.units and isinstance(unit, str):
+            expected = self.units[measure]
+            if unit != expected:
+                yield Problem(
+                    f"unit {quote(unit)} is not the unit of measure {quote(measure)} "
+                    f"({quote(str(expected))}): the points of a measure share its unit",
+                    f"{at}.unit",
+                )
+
+    def finish(self, header: dict[str, Any]) -> list[Problem]:
+        """Check the references that waited for lists that came after the facts."""
+        self._set(header, complete=True)
+        problems: list[Problem] = []
+        keys = {"sectors": "sector", "people": "said_by", "sources": "source", "measures": "measure"}
+        for index, collection, value, extra in self.deferred:
+            if collection == "sections":
+                sections = self.sections.get(extra or "")
+                if sections is not None and value not in sections:
+                    problems.append(
+                        Problem(
+                            f"unknown section {quote(value)} of source {quote(extra or '')}",
+                            f"facts[{index}].section",
+                        )
+                    )
+            elif collection == "terms":
+                if value not in (self.known["terms"] or set()):
+                    problems.append(Problem(f"unknown term {quote(value)}", f"facts[{index}].terms"))
+            else:
+                problems += self._reference(index, collection, keys[collection], value)
+        self.deferred = []
+        return problems
+
+
+def quote(text: str) -> str:
+    """``text`` as Python writes a string literal (as the messages have always shown names)."""
+    return repr(text)
+
+
+def _period(period: dict[str, Any], where: str) -> Iterator[Problem]:
+    dates = {key: period.get(key) for key in ("start", "end", "as_of")}
+    given = {key: value for key, value in dates.items() if isinstance(value, str)}
+    if all(value is None for value in dates.values()):
+        yield Problem("a period needs at least one of start, end or as_of", where)
+        return
+    for key, value in given.items():
+        try:
+            _calendar(value)
+        except ValueError as error:
+            yield Problem(inert(str(error)), f"{where}.{key}")
+    start, end = given.get("start"), given.get("end")
+    if start and end and start[: len(end)] > end[: len(start)]:
+        yield Problem(f"start {inert(start)} is after end {inert(end)}", where)
+
+
+def _order(where: str) -> tuple[int, int]:
+    """Sort key of a fact's problem: its index, then where its key stands in the format."""
+    index, _, rest = where.removeprefix("facts[").partition("]")
+    key = rest.lstrip(".").split(".")[0].split("[")[0]
+    rank = FACT_KEYS.index(key) if key in FACT_KEYS else len(FACT_KEYS)
+    return (int(index) if index.isdigit() else -1, rank)
 
 
 def json_schema() -> dict[str, Any]:
