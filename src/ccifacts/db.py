@@ -1,0 +1,866 @@
+"""The database: the one module that knows the SQLite schema of a compiled fact base and writes
+SQL. A fact base is compiled once (``Writer``: validated records in, tables, indexes and an FTS5
+index out) into a file that is never changed afterwards and is opened read-only; every question a
+command asks is one of the functions below, each asking the database only for the rows it needs.
+Rows come back as the plain records of the JSON contract (``fact_record`` and friends). Also
+writes the standalone export (``export``) that sqlite3, sqlite-utils and Datasette open."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT = 3
+"""Version of the schema below; a compiled base of another version is never read."""
+
+# Search columns and their weights in the ranking: the fact's own id and label first, then the
+# names of its terms and measure, its sector, its speaker and source, then its statement.
+FTS_COLUMNS = ("id", "label", "names", "sector", "speaker", "statement")
+FTS_WEIGHTS = (10.0, 8.0, 4.0, 2.0, 2.0, 1.0)
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE sources (
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, publisher TEXT NOT NULL,
+    title TEXT NOT NULL, subtitle TEXT, published TEXT NOT NULL, url TEXT, kind TEXT NOT NULL,
+    document TEXT, language TEXT NOT NULL, coverage TEXT NOT NULL, coverage_note TEXT,
+    sections TEXT NOT NULL, inferred TEXT NOT NULL, fact_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sectors (
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+    aliases TEXT NOT NULL, description TEXT NOT NULL, search TEXT NOT NULL,
+    fact_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE terms (
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, kind TEXT NOT NULL,
+    aliases TEXT NOT NULL, definition TEXT NOT NULL, background TEXT, search TEXT NOT NULL
+);
+CREATE TABLE people (
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+    roles TEXT NOT NULL, search TEXT NOT NULL
+);
+CREATE TABLE measures (
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+    aliases TEXT NOT NULL, unit TEXT NOT NULL, description TEXT NOT NULL,
+    headline INTEGER NOT NULL, search TEXT NOT NULL
+);
+CREATE TABLE synonyms (grp INTEGER NOT NULL, word TEXT NOT NULL, PRIMARY KEY (word, grp))
+    WITHOUT ROWID;
+CREATE TABLE names (collection TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (collection, key)) WITHOUT ROWID;
+CREATE TABLE facts (
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL, sector TEXT NOT NULL, kind TEXT NOT NULL,
+    label TEXT NOT NULL, value, unit TEXT, qualifier TEXT NOT NULL, baseline_value,
+    baseline_label TEXT, yoy_pct, period_label TEXT NOT NULL, period_start TEXT,
+    period_end TEXT, period_as_of TEXT, period_inferred INTEGER NOT NULL,
+    statement TEXT NOT NULL, terms TEXT NOT NULL, said_by TEXT, source TEXT NOT NULL,
+    section TEXT, headline INTEGER NOT NULL, measure TEXT,
+    dated INTEGER NOT NULL, date_end TEXT NOT NULL, date_start TEXT NOT NULL
+);
+CREATE TABLE fact_terms (fact INTEGER NOT NULL, term TEXT NOT NULL, PRIMARY KEY (fact, term))
+    WITHOUT ROWID;
+CREATE VIRTUAL TABLE facts_fts USING fts5(
+    {", ".join(FTS_COLUMNS)}, content='', tokenize='{TOKENIZER}'
+);
+CREATE TABLE words (word TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+# Built once every fact is in: one pass over a finished table is faster than keeping indexes
+# up to date row by row.
+INDEXES = """
+CREATE UNIQUE INDEX facts_by_id ON facts (id);
+CREATE INDEX facts_by_sector ON facts (sector, position);
+CREATE INDEX facts_by_source ON facts (source, position);
+CREATE INDEX facts_by_measure ON facts (measure, date_end, position) WHERE measure IS NOT NULL;
+CREATE INDEX facts_by_speaker ON facts (said_by, position) WHERE said_by IS NOT NULL;
+CREATE INDEX facts_by_date ON facts (date_end, date_start, position) WHERE dated;
+CREATE INDEX facts_headline ON facts (position) WHERE headline;
+CREATE INDEX facts_by_value ON facts (value) WHERE value IS NOT NULL;
+CREATE INDEX facts_by_baseline ON facts (baseline_value) WHERE baseline_value IS NOT NULL;
+CREATE INDEX facts_by_change ON facts (yoy_pct) WHERE yoy_pct IS NOT NULL;
+CREATE INDEX fact_terms_by_term ON fact_terms (term, fact);
+"""
+
+FTS_FILL = """
+INSERT INTO facts_fts (rowid, id, label, names, sector, speaker, statement)
+SELECT f.position, f.id, f.label,
+    coalesce((SELECT group_concat(t.search, ' / ') FROM fact_terms AS ft
+              JOIN terms AS t ON t.id = ft.term WHERE ft.fact = f.position), '')
+        || ' / ' || coalesce(m.search, ''),
+    s.search,
+    coalesce(p.search, '') || ' / ' || src.publisher,
+    f.statement
+FROM facts AS f
+JOIN sectors AS s ON s.id = f.sector
+JOIN sources AS src ON src.id = f.source
+LEFT JOIN people AS p ON p.id = f.said_by
+LEFT JOIN measures AS m ON m.id = f.measure
+"""
+
+AGGREGATES = """
+UPDATE sectors SET fact_count = (SELECT count(*) FROM facts WHERE facts.sector = sectors.id);
+UPDATE sources SET fact_count = (SELECT count(*) FROM facts WHERE facts.source = sources.id);
+CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, facts_fts, row);
+INSERT INTO words SELECT term, doc FROM temp.vocabulary WHERE term NOT GLOB '*[0-9]*';
+"""
+
+_FACT_COLUMNS = (
+    "position, id, sector, kind, label, value, unit, qualifier, baseline_value, baseline_label, "
+    "yoy_pct, period_label, period_start, period_end, period_as_of, period_inferred, statement, "
+    "terms, said_by, source, section, headline, measure, dated, date_end, date_start"
+)
+_FACT_INSERT = f"INSERT INTO facts ({_FACT_COLUMNS}) VALUES ({', '.join('?' * 26)})"
+_SELECT_FACT = (
+    "SELECT id, sector, kind, label, value, unit, qualifier, baseline_value, baseline_label, "
+    "yoy_pct, period_label, period_start, period_end, period_as_of, period_inferred, statement, "
+    "terms, said_by, source, section, headline, measure FROM facts"
+)
+
+Record = dict[str, Any]
+
+
+class DatabaseError(Exception):
+    """The database file is damaged or not one of ours (sqlite3 said so)."""
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def date_key(partial: str, *, end: bool) -> str:
+    """Sortable full date of a partial ISO date: a year or a month ends late when ``end``."""
+    if len(partial) == 4:
+        return f"{partial}-12-31" if end else f"{partial}-01-01"
+    if len(partial) == 7:
+        return f"{partial}-31" if end else f"{partial}-01"
+    return partial
+
+
+def _fact_row(position: int, fact: dict[str, Any]) -> tuple[Any, ...]:
+    get = fact.get
+    baseline = get("baseline")
+    period = fact["period"]
+    start, end, as_of = period.get("start"), period.get("end"), period.get("as_of")
+    last = end or start or as_of or ""
+    first = start or last
+    return (
+        position,
+        fact["id"],
+        fact["sector"],
+        fact["kind"],
+        fact["label"],
+        get("value"),
+        get("unit"),
+        get("qualifier", "exact"),
+        baseline.get("value") if baseline else None,
+        baseline["label"] if baseline else None,
+        get("yoy_pct"),
+        period["label"],
+        start,
+        end,
+        as_of,
+        int(period.get("inferred", False)),
+        fact["statement"],
+        _json(get("terms", [])),
+        get("said_by"),
+        fact["source"],
+        get("section"),
+        int(get("headline", False)),
+        get("measure"),
+        int(bool(start or end)),
+        date_key(last, end=True) if last else "",
+        date_key(first, end=False) if first else "",
+    )
+
+
+def _search_text(*parts: str | None) -> str:
+    return " / ".join(part for part in parts if part)
+
+
+@dataclass
+class Writer:
+    """Compiles a fact base into the (new, empty) database of ``connection``: facts arrive in
+    batches as they are validated, the lists once at the end, then the indexes, the search index
+    and the counts are built in SQLite and the database is marked complete."""
+
+    connection: sqlite3.Connection
+    facts: int = 0
+
+    def __post_init__(self) -> None:
+        self.connection.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+            "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+        )
+        self.connection.executescript(SCHEMA)
+        self.connection.execute("BEGIN")
+
+    def add_facts(self, first: int, facts: Sequence[dict[str, Any]]) -> None:
+        """Insert validated facts whose document indexes start at ``first``."""
+        rows = [_fact_row(first + offset, fact) for offset, fact in enumerate(facts)]
+        self.connection.executemany(_FACT_INSERT, rows)
+        self.connection.executemany(
+            "INSERT OR IGNORE INTO fact_terms VALUES (?, ?)",
+            [
+                (first + offset, term)
+                for offset, fact in enumerate(facts)
+                for term in fact.get("terms", ())
+            ],
+        )
+        self.facts += len(rows)
+
+    def duplicate_ids(self, limit: int) -> list[tuple[int, str, int]]:
+        """(document index, id, how many facts use it) of facts whose id another fact has."""
+        return self.connection.execute(
+            "SELECT f.position, f.id, d.n FROM facts AS f JOIN "
+            "(SELECT id, count(*) AS n FROM facts GROUP BY id HAVING n > 1) AS d ON d.id = f.id "
+            "ORDER BY f.position LIMIT ?",
+            (limit,),
+        ).fetchall()
+
+    def has_duplicate_ids(self) -> bool:
+        try:
+            self.connection.execute("CREATE UNIQUE INDEX facts_by_id ON facts (id)")
+        except sqlite3.IntegrityError:
+            return True
+        self.connection.execute("DROP INDEX facts_by_id")
+        return False
+
+    def add_lists(self, lists: dict[str, Any]) -> None:
+        """Insert the validated lists (sources, sectors, terms, people, measures, synonyms)."""
+        from ccifacts.text import normalize
+
+        execute = self.connection.executemany
+        execute(
+            "INSERT INTO sources (position, id, publisher, title, subtitle, published, url, kind, "
+            "document, language, coverage, coverage_note, sections, inferred) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    i,
+                    s["id"],
+                    s["publisher"],
+                    s["title"],
+                    s["subtitle"],
+                    s["published"],
+                    s["url"],
+                    s["kind"],
+                    s["document"],
+                    s["language"],
+                    s["coverage"],
+                    s["coverage_note"],
+                    _json(s["sections"]),
+                    _json(s["inferred"]),
+                )
+                for i, s in enumerate(lists["sources"])
+            ],
+        )
+        execute(
+            "INSERT INTO sectors (position, id, name, aliases, description, search) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (i, s["id"], s["name"], _json(s["aliases"]), s["description"],
+                 _search_text(s["id"], s["name"], *s["aliases"]))
+                for i, s in enumerate(lists["sectors"])
+            ],
+        )
+        execute(
+            "INSERT INTO terms (position, id, name, kind, aliases, definition, background, search) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (i, t["id"], t["name"], t["kind"], _json(t["aliases"]), t["definition"],
+                 t["background"], _search_text(t["id"], t["name"], *t["aliases"]))
+                for i, t in enumerate(lists["terms"])
+            ],
+        )
+        execute(
+            "INSERT INTO people (position, id, name, roles, search) VALUES (?, ?, ?, ?, ?)",
+            [
+                (i, p["id"], p["name"], _json(p["roles"]), _search_text(p["name"], *p["roles"]))
+                for i, p in enumerate(lists["people"])
+            ],
+        )
+        execute(
+            "INSERT INTO measures (position, id, name, aliases, unit, description, headline, search) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (i, m["id"], m["name"], _json(m["aliases"]), m["unit"], m["description"],
+                 int(m["headline"]), _search_text(m["name"], *m["aliases"]))
+                for i, m in enumerate(lists["measures"])
+            ],
+        )
+        execute(
+            "INSERT OR IGNORE INTO synonyms (grp, word) VALUES (?, ?)",
+            [
+                (group, normalize(word))
+                for group, entry in enumerate(lists["synonyms"])
+                for word in entry["words"]
+            ],
+        )
+        names: dict[tuple[str, str], str] = {}
+        for collection, keys in (
+            ("sectors", lambda r: (r["id"], r["name"], *r["aliases"])),
+            ("terms", lambda r: (r["id"], r["name"], *r["aliases"])),
+            ("measures", lambda r: (r["id"], r["name"], *r["aliases"])),
+            ("people", lambda r: (r["id"], r["name"])),
+            ("sources", lambda r: (r["id"],)),
+        ):
+            for record in lists[collection]:
+                for key in keys(record):
+                    names.setdefault((collection, normalize(key)), record["id"])
+        execute("INSERT INTO names VALUES (?, ?, ?)", [(*k, v) for k, v in names.items()])
+
+    def finish(self, meta: dict[str, Any]) -> None:
+        """Build the indexes, the search index and the counts, record ``meta``, and commit."""
+        script = self.connection.executescript
+        script(INDEXES.replace("CREATE UNIQUE INDEX facts_by_id", "CREATE UNIQUE INDEX IF NOT EXISTS facts_by_id"))
+        self.connection.execute(FTS_FILL)
+        self.connection.execute("INSERT INTO facts_fts (facts_fts) VALUES ('optimize')")
+        script(AGGREGATES)
+        self.connection.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [(key, _json(value)) for key, value in {**meta, "format": FORMAT}.items()],
+        )
+        self.connection.execute("INSERT INTO meta VALUES ('complete', 1)")
+        self.connection.commit()
+        self.connection.execute("PRAGMA journal_mode = DELETE")
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def read_meta(connection: sqlite3.Connection) -> dict[str, Any]:
+    """The database's ``meta`` table; ``complete`` is 1 only in a finished database."""
+    found: dict[str, Any] = {}
+    for key, value in connection.execute("SELECT key, value FROM meta"):
+        found[key] = json.loads(value) if isinstance(value, str) else value
+    return found
+
+
+def fact_record(row: Sequence[Any]) -> Record:
+    """A fact as the JSON contract has it, from a row of ``_SELECT_FACT``."""
+    (
+        id_, sector, kind, label, value, unit, qualifier, base_value, base_label, yoy,
+        p_label, p_start, p_end, p_as_of, p_inferred, statement, terms, said_by, source,
+        section, headline, measure,
+    ) = row
+    return {
+        "id": id_,
+        "sector": sector,
+        "kind": kind,
+        "label": label,
+        "value": value,
+        "unit": unit,
+        "qualifier": qualifier,
+        "baseline": None if base_label is None else {"value": base_value, "label": base_label},
+        "yoy_pct": yoy,
+        "period": {
+            "label": p_label,
+            "start": p_start,
+            "end": p_end,
+            "as_of": p_as_of,
+            "inferred": bool(p_inferred),
+        },
+        "statement": statement,
+        "terms": json.loads(terms),
+        "said_by": said_by,
+        "source": source,
+        "section": section,
+        "headline": bool(headline),
+        "measure": measure,
+    }
+
+
+def fact(connection: sqlite3.Connection, fact_id: str) -> Record | None:
+    row = connection.execute(f"{_SELECT_FACT} WHERE id = ?", (fact_id,)).fetchone()
+    return None if row is None else fact_record(row)
+
+
+def facts_at(connection: sqlite3.Connection, positions: Iterable[int]) -> list[Record]:
+    """The facts at these document positions, in the order given."""
+    wanted = list(positions)
+    if not wanted:
+        return []
+    found: dict[int, Record] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in connection.execute(
+            f"SELECT position, {_SELECT_FACT.removeprefix('SELECT ')} WHERE position IN ({marks})",
+            chunk,
+        ):
+            found[row[0]] = fact_record(row[1:])
+    return [found[p] for p in wanted if p in found]
+
+
+# Sort keys of facts, by the field a user names: the period sorts by when it ends.
+SORT_COLUMNS = {
+    "id": "id",
+    "sector": "sector",
+    "kind": "kind",
+    "label": "label COLLATE NOCASE",
+    "value": "value",
+    "unit": "unit",
+    "qualifier": "qualifier",
+    "baseline": "baseline_value",
+    "baseline.value": "baseline_value",
+    "yoy_pct": "yoy_pct",
+    "period": "date_end",
+    "period.end": "date_end",
+    "period.start": "date_start",
+    "period.as_of": "period_as_of",
+    "statement": "statement COLLATE NOCASE",
+    "said_by": "said_by",
+    "source": "source",
+    "section": "section",
+    "headline": "headline",
+    "measure": "measure",
+}
+
+
+@dataclass
+class Filters:
+    """What a listing of facts is narrowed to; each list is a union (any of its values), the
+    filters together an intersection."""
+
+    sectors: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    qualifiers: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    headline: bool | None = None
+    since: str | None = None
+    until: str | None = None
+    minimum: float | int | None = None
+    maximum: float | int | None = None
+    ids: list[str] | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+
+        def any_of(column: str, values: list[str]) -> None:
+            if values:
+                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+
+        any_of("sector", self.sectors)
+        any_of("kind", self.kinds)
+        any_of("source", self.sources)
+        any_of("said_by", self.speakers)
+        any_of("qualifier", self.qualifiers)
+        any_of("measure", self.measures)
+        any_of("unit", self.units)
+        if self.terms:
+            marks = ", ".join("?" * len(self.terms))
+            clauses.append(f"position IN (SELECT fact FROM fact_terms WHERE term IN ({marks}))")
+            params.extend(self.terms)
+        if self.headline is not None:
+            clauses.append("headline = ?")
+            params.append(int(self.headline))
+        if self.since is not None:
+            # A period overlaps [since, until]: it ends on or after since...
+            clauses.append("date_end != '' AND date_end >= ?")
+            params.append(date_key(self.since, end=False))
+        if self.until is not None:
+            # ...and starts on or before until.
+            clauses.append("date_start != '' AND date_start <= ?")
+            params.append(date_key(self.until, end=True))
+        if self.minimum is not None:
+            clauses.append("value >= ?")
+            params.append(self.minimum)
+        if self.maximum is not None:
+            clauses.append("value <= ?")
+            params.append(self.maximum)
+        if self.ids is not None:
+            clauses.append(f"id IN ({', '.join('?' * len(self.ids))})")
+            params.extend(self.ids)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def facts(
+    connection: sqlite3.Connection,
+    filters: Filters,
+    *,
+    order: Sequence[tuple[str, bool]] = (),
+    limit: int | None = None,
+    dated: bool = False,
+) -> list[Record]:
+    """The facts that pass ``filters``, in document order unless ``order`` names sort fields
+    (each with True for descending); ``dated`` keeps only facts whose period has a start or end,
+    ordered by when they hold."""
+    where, params = filters.where()
+    if dated:
+        where += (" AND " if where else " WHERE ") + "dated"
+    keys = [f"{SORT_COLUMNS[name]} {'DESC' if descending else 'ASC'}" for name, descending in order]
+    if dated:
+        keys += ["date_end", "date_start"]
+    keys.append("position")
+    sql = f"{_SELECT_FACT}{where} ORDER BY {', '.join(keys)}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [fact_record(row) for row in connection.execute(sql, params)]
+
+
+def count_facts(connection: sqlite3.Connection, filters: Filters, *, dated: bool = False) -> int:
+    where, params = filters.where()
+    if dated:
+        where += (" AND " if where else " WHERE ") + "dated"
+    return int(connection.execute(f"SELECT count(*) FROM facts{where}", params).fetchone()[0])
+
+
+def positions_with_value(connection: sqlite3.Connection, value: float | int) -> dict[int, str]:
+    """Facts that give ``value`` as their figure, baseline or stated change: position -> field."""
+    found: dict[int, str] = {}
+    for column, name in (("yoy_pct", "yoy_pct"), ("baseline_value", "baseline.value"), ("value", "value")):
+        for (position,) in connection.execute(f"SELECT position FROM facts WHERE {column} = ?", (value,)):
+            found[position] = name
+    return found
+
+
+def resolve(connection: sqlite3.Connection, collection: str, key: str) -> str | None:
+    """The id of the record of ``collection`` whose id, name or alias folds to ``key``."""
+    row = connection.execute(
+        "SELECT id FROM names WHERE collection = ? AND key = ?", (collection, key)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def names(connection: sqlite3.Connection, collection: str) -> list[tuple[str, str]]:
+    """Every (folded name, id) of ``collection``."""
+    return [
+        (str(k), str(i))
+        for k, i in connection.execute(
+            "SELECT key, id FROM names WHERE collection = ? ORDER BY key", (collection,)
+        )
+    ]
+
+
+def neighbours(connection: sqlite3.Connection, fact_id: str, count: int) -> list[str]:
+    """The fact ids next to ``fact_id`` in sorted order, on either side: those that share the
+    longest beginning with it (an index walk, whatever the number of facts)."""
+    after = connection.execute(
+        "SELECT id FROM facts WHERE id >= ? ORDER BY id LIMIT ?", (fact_id, count)
+    ).fetchall()
+    before = connection.execute(
+        "SELECT id FROM facts WHERE id < ? ORDER BY id DESC LIMIT ?", (fact_id, count)
+    ).fetchall()
+    return [str(row[0]) for row in before[::-1] + after]
+
+
+def ids_with_prefix(connection: sqlite3.Connection, prefix: str, limit: int) -> list[tuple[str, str]]:
+    """(id, label) of the facts whose id starts with ``prefix``, in id order."""
+    return [
+        (str(i), str(label))
+        for i, label in connection.execute(
+            "SELECT id, label FROM facts WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+            (prefix, prefix + "\U0010ffff", limit),
+        )
+    ]
+
+
+def _decode(record: dict[str, Any], *keys: str) -> dict[str, Any]:
+    for key in keys:
+        record[key] = json.loads(record[key])
+    return record
+
+
+def _records(connection: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+    cursor = connection.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(columns, row, strict=True))
+
+
+def sectors(connection: sqlite3.Connection) -> list[Record]:
+    return [
+        _decode(r, "aliases")
+        for r in _records(
+            connection,
+            "SELECT id, name, aliases, description, fact_count FROM sectors ORDER BY position",
+        )
+    ]
+
+
+def terms(connection: sqlite3.Connection, term_ids: Sequence[str] | None = None) -> list[Record]:
+    """Terms (all, or those of ``term_ids``), each with the ids of the facts that mention it."""
+    sql = (
+        "SELECT id, name, kind, aliases, definition, background, "
+        "(SELECT json_group_array(f.id) FROM (SELECT facts.id FROM fact_terms "
+        "JOIN facts ON facts.position = fact_terms.fact WHERE fact_terms.term = terms.id "
+        "ORDER BY facts.position) AS f) AS facts FROM terms"
+    )
+    params: list[str] = []
+    if term_ids is not None:
+        sql += f" WHERE id IN ({', '.join('?' * len(term_ids))})"
+        params = list(term_ids)
+    return [_decode(r, "aliases", "facts") for r in _records(connection, sql + " ORDER BY position", params)]
+
+
+def people(connection: sqlite3.Connection) -> list[Record]:
+    sql = (
+        "SELECT id, name, roles, (SELECT json_group_array(f.id) FROM (SELECT id FROM facts "
+        "WHERE said_by = people.id ORDER BY position) AS f) AS facts FROM people ORDER BY position"
+    )
+    return [_decode(r, "roles", "facts") for r in _records(connection, sql)]
+
+
+def sources(connection: sqlite3.Connection) -> list[Record]:
+    sql = (
+        "SELECT id, publisher, title, subtitle, published, url, kind, document, language, "
+        "coverage, coverage_note, sections, inferred, fact_count FROM sources ORDER BY position"
+    )
+    return [_decode(r, "sections", "inferred") for r in _records(connection, sql)]
+
+
+def measures(connection: sqlite3.Connection) -> list[Record]:
+    sql = (
+        "SELECT id, name, aliases, unit, description, headline, "
+        "(SELECT count(*) FROM facts WHERE facts.measure = measures.id) AS point_count "
+        "FROM measures ORDER BY position"
+    )
+    records = [_decode(r, "aliases") for r in _records(connection, sql)]
+    for record in records:
+        record["headline"] = bool(record["headline"])
+    return records
+
+
+def counts(connection: sqlite3.Connection) -> dict[str, int]:
+    return {
+        table: int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        for table in ("sources", "sectors", "terms", "people", "measures", "facts")
+    }
+
+
+def synonym_pairs(connection: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every (word, another word of one of its synonym groups), words folded."""
+    return [
+        (str(a), str(b))
+        for a, b in connection.execute(
+            "SELECT DISTINCT a.word, b.word FROM synonyms AS a JOIN synonyms AS b "
+            "ON a.grp = b.grp AND a.word != b.word ORDER BY a.word, b.word"
+        )
+    ]
+
+
+def positions(connection: sqlite3.Connection, filters: Filters) -> list[int]:
+    """Document positions of the facts that pass ``filters``."""
+    where, params = filters.where()
+    return [int(r[0]) for r in connection.execute(f"SELECT position FROM facts{where}", params)]
+
+
+def fact_dates(connection: sqlite3.Connection, positions: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Position -> (start, end) of each fact's period as sortable full dates."""
+    found: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(positions), 500):
+        chunk = positions[start : start + 500]
+        for p, first, last in connection.execute(
+            f"SELECT position, date_start, date_end FROM facts WHERE position IN "
+            f"({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            found[int(p)] = (str(first), str(last))
+    return found
+
+
+def fact_measures(connection: sqlite3.Connection, positions: Sequence[int]) -> dict[int, tuple[str | None, str]]:
+    """Position -> (measure or None, end date) of each fact."""
+    found: dict[int, tuple[str | None, str]] = {}
+    for start in range(0, len(positions), 500):
+        chunk = positions[start : start + 500]
+        for p, measure, last in connection.execute(
+            f"SELECT position, measure, date_end FROM facts WHERE position IN "
+            f"({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            found[int(p)] = (measure, str(last))
+    return found
+
+
+# --- search -------------------------------------------------------------------------------------
+
+
+def _weights() -> str:
+    return ", ".join(str(w) for w in FTS_WEIGHTS)
+
+
+def search(
+    connection: sqlite3.Connection, expression: str, limit: int
+) -> list[tuple[int, float]]:
+    """(position, bm25 score: lower is better) of the facts matching an FTS5 ``expression``,
+    best first, at most ``limit``."""
+    try:
+        return [
+            (int(p), float(s))
+            for p, s in connection.execute(
+                f"SELECT rowid, bm25(facts_fts, {_weights()}) AS score FROM facts_fts "
+                "WHERE facts_fts MATCH ? ORDER BY score, rowid LIMIT ?",
+                (expression, limit),
+            )
+        ]
+    except sqlite3.OperationalError:
+        return []  # an expression FTS5 cannot parse matches nothing
+
+
+def matching(connection: sqlite3.Connection, expression: str, positions: Sequence[int]) -> set[int]:
+    """Which of ``positions`` match ``expression``."""
+    if not positions:
+        return set()
+    marks = ", ".join("?" * len(positions))
+    try:
+        return {
+            int(r[0])
+            for r in connection.execute(
+                f"SELECT rowid FROM facts_fts WHERE facts_fts MATCH ? AND rowid IN ({marks})",
+                (expression, *positions),
+            )
+        }
+    except sqlite3.OperationalError:
+        return set()
+
+
+def document_count(connection: sqlite3.Connection, expression: str) -> int:
+    """How many facts match ``expression`` (0 when it cannot be parsed)."""
+    try:
+        return int(
+            connection.execute(
+                "SELECT count(*) FROM facts_fts WHERE facts_fts MATCH ?", (expression,)
+            ).fetchone()[0]
+        )
+    except sqlite3.OperationalError:
+        return 0
+
+
+def stems(connection: sqlite3.Connection, words: Sequence[str]) -> list[list[str]]:
+    """The search tokens of each word, as the index's tokenizer makes them (folded, stemmed)."""
+    connection.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.stemmer USING fts5(w, tokenize='{TOKENIZER}')"
+    )
+    connection.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stemmed USING fts5vocab(temp, stemmer, instance)"
+    )
+    connection.execute("DELETE FROM temp.stemmer")
+    connection.executemany(
+        "INSERT INTO temp.stemmer (rowid, w) VALUES (?, ?)", list(enumerate(words, 1))
+    )
+    found: list[list[str]] = [[] for _ in words]
+    for doc, term in connection.execute("SELECT doc, term FROM temp.stemmed ORDER BY doc, offset"):
+        found[int(doc) - 1].append(str(term))
+    return found
+
+
+def known_words(connection: sqlite3.Connection, stemmed: Iterable[str]) -> dict[str, int]:
+    """How many facts hold each search token (tokens that occur nowhere are left out)."""
+    found: dict[str, int] = {}
+    for token in set(stemmed):
+        row = connection.execute("SELECT docs FROM words WHERE word = ?", (token,)).fetchone()
+        if row is not None:
+            found[token] = int(row[0])
+    return found
+
+
+def words_near(connection: sqlite3.Connection, length: int, slack: int) -> list[tuple[str, int]]:
+    """(token, facts holding it) of the index's words whose length is within ``slack``."""
+    return [
+        (str(w), int(d))
+        for w, d in connection.execute(
+            "SELECT word, docs FROM words WHERE length(word) BETWEEN ? AND ?",
+            (length - slack, length + slack),
+        )
+    ]
+
+
+def texts(connection: sqlite3.Connection, position: int) -> str:
+    """The words a fact is found by (its label, statement and the names it mentions)."""
+    row = connection.execute(
+        "SELECT f.id || ' ' || f.label || ' ' || f.statement || ' ' || "
+        "coalesce((SELECT group_concat(t.search, ' ') FROM fact_terms AS ft "
+        "JOIN terms AS t ON t.id = ft.term WHERE ft.fact = f.position), '') "
+        "FROM facts AS f WHERE position = ?",
+        (position,),
+    ).fetchone()
+    return "" if row is None else str(row[0])
+
+
+# --- export -------------------------------------------------------------------------------------
+
+EXPORT_SCHEMA = """
+CREATE TABLE sources (id TEXT PRIMARY KEY, publisher TEXT, title TEXT, subtitle TEXT,
+    published TEXT, url TEXT, kind TEXT, document TEXT, language TEXT, coverage TEXT,
+    coverage_note TEXT, sections TEXT, inferred TEXT);
+CREATE TABLE sectors (id TEXT PRIMARY KEY, name TEXT, aliases TEXT, description TEXT);
+CREATE TABLE terms (id TEXT PRIMARY KEY, name TEXT, kind TEXT, aliases TEXT, definition TEXT,
+    background TEXT);
+CREATE TABLE people (id TEXT PRIMARY KEY, name TEXT, roles TEXT);
+CREATE TABLE measures (id TEXT PRIMARY KEY, name TEXT, aliases TEXT, unit TEXT,
+    description TEXT, headline INTEGER);
+CREATE TABLE facts (
+    id TEXT PRIMARY KEY,
+    sector TEXT REFERENCES sectors(id), kind TEXT, label TEXT, value, unit TEXT,
+    qualifier TEXT, baseline_value, baseline_label TEXT, yoy_pct, period_label TEXT,
+    period_start TEXT, period_end TEXT, period_as_of TEXT, period_inferred INTEGER,
+    statement TEXT, terms TEXT, said_by TEXT REFERENCES people(id),
+    source TEXT REFERENCES sources(id), section TEXT, headline INTEGER,
+    measure TEXT REFERENCES measures(id)
+);
+CREATE TABLE fact_terms (fact TEXT REFERENCES facts(id), term TEXT REFERENCES terms(id),
+    PRIMARY KEY (fact, term));
+"""
+
+EXPORT_FILL = """
+INSERT INTO export.sources SELECT id, publisher, title, subtitle, published, url, kind, document,
+    language, coverage, coverage_note, sections, inferred FROM main.sources ORDER BY position;
+INSERT INTO export.sectors SELECT id, name, aliases, description FROM main.sectors ORDER BY position;
+INSERT INTO export.terms SELECT id, name, kind, aliases, definition, background FROM main.terms
+    ORDER BY position;
+INSERT INTO export.people SELECT id, name, roles FROM main.people ORDER BY position;
+INSERT INTO export.measures SELECT id, name, aliases, unit, description, headline FROM main.measures
+    ORDER BY position;
+INSERT INTO export.facts SELECT id, sector, kind, label, value, unit, qualifier, baseline_value,
+    baseline_label, yoy_pct, period_label, period_start, period_end, period_as_of,
+    period_inferred, statement, terms, said_by, source, section, headline, measure
+    FROM main.facts ORDER BY position;
+INSERT INTO export.fact_terms SELECT f.id, ft.term FROM main.fact_terms AS ft
+    JOIN main.facts AS f ON f.position = ft.fact ORDER BY ft.fact;
+"""
+
+# As `sqlite-utils enable-fts facts label statement terms_text` sets it up: an external-content
+# FTS5 table named <table>_fts, which Datasette finds and searches with `_search=`.
+EXPORT_FTS = f"""
+CREATE VIRTUAL TABLE export.facts_fts USING FTS5 (
+    id, label, statement, names, content=[facts_search], tokenize='{TOKENIZER}'
+);
+"""
+
+
+def export(connection: sqlite3.Connection, destination: str) -> None:
+    """Write the fact base to a new standalone SQLite database at ``destination``."""
+    connection.execute("ATTACH DATABASE ? AS export", (destination,))
+    try:
+        for statement in EXPORT_SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement.replace("CREATE TABLE ", "CREATE TABLE export.", 1))
+        connection.executescript(EXPORT_FILL)
+        connection.executescript(
+            "CREATE VIEW export.facts_search AS SELECT f.rowid AS rowid, f.id AS id, "
+            "f.label AS label, f.statement AS statement, "
+            "coalesce((SELECT group_concat(t.id || ' ' || t.name || ' ' || "
+            "(SELECT group_concat(value, ' ') FROM json_each(t.aliases)), ' ') "
+            "FROM fact_terms AS ft JOIN terms AS t ON t.id = ft.term WHERE ft.fact = f.id), '') "
+            "AS names FROM facts AS f;"
+        )
+        connection.executescript(EXPORT_FTS)
+        connection.execute(
+            "INSERT INTO export.facts_fts (rowid, id, label, statement, names) "
+            "SELECT rowid, id, label, statement, names FROM export.facts_search"
+        )
+        connection.commit()
+    finally:
+        connection.execute("DETACH DATABASE export")
