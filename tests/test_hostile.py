@@ -8,8 +8,10 @@ loader must turn any bytes at all into either validated data or a ``FactBaseErro
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import ccifacts.db
 import ccifacts.loader
-import ccifacts.query
+from ccifacts.build import compile_into
 from ccifacts.errors import FactBaseError
-from ccifacts.factbase import FactBase
-from ccifacts.store import validate_bytes
 from conftest import Run, minimal, run, write
 
 RAW_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
@@ -145,18 +146,20 @@ def test_a_file_of_only_whitespace_is_empty(tmp_path: Path) -> None:
 
 
 def test_a_file_over_the_size_limit(small_base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ccifacts.loader, "MAX_BYTES", 100)
+    monkeypatch.setenv("CCIFACTS_MAX_SIZE", "100")
     assert small_base.stat().st_size > 100
     result = sectors_of(small_base)
     assert_refused(result)
-    assert result.stderr.startswith(f"Error: {small_base}: larger than the limit of ")
-    assert result.stderr.endswith("Hint: Split the fact base into smaller files.\n")
+    assert result.stderr == (
+        f"Error: {small_base}: larger than the limit of 9.53674e-05 MiB\n"
+        "Hint: If this is the right file, raise the limit: CCIFACTS_MAX_SIZE=4GiB.\n"
+    )
 
 
 def test_a_file_at_the_size_limit_is_read(
     small_base: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ccifacts.loader, "MAX_BYTES", small_base.stat().st_size)
+    monkeypatch.setenv("CCIFACTS_MAX_SIZE", str(small_base.stat().st_size))
     assert sectors_of(small_base).code == 0
 
 
@@ -623,13 +626,13 @@ def test_a_hostile_query_that_finds_nothing_is_inert(small_base: Path) -> None:
 
 
 def test_a_crash_shows_no_traceback_and_no_locals(monkeypatch: pytest.MonkeyPatch) -> None:
-    def exploding(base: FactBase) -> list[dict[str, Any]]:
+    def exploding(connection: Any) -> list[dict[str, Any]]:
         secret = "hunter2-do-not-print"
-        if secret and base.facts:
+        if secret and connection:
             raise RuntimeError("boom")
         return []
 
-    monkeypatch.setattr(ccifacts.query, "sector_rows", exploding)
+    monkeypatch.setattr(ccifacts.db, "sectors", exploding)
     result = run("sectors")
     assert result.code == 4
     assert result.stdout == ""
@@ -694,12 +697,12 @@ def mutated_bases(draw: st.DrawFn) -> dict[str, Any]:
 
 def loads_or_refuses(data: bytes) -> None:
     try:
-        result = validate_bytes(data, Path("x.json"))
+        result = compile_into(sqlite3.connect(""), io.BytesIO(data), "x.json")
     except FactBaseError as error:
         assert error.message.startswith("x.json: ")
         assert error.problems
     else:
-        assert isinstance(result, dict)
+        assert isinstance(result["facts"], int)
 
 
 @settings(max_examples=200, deadline=None)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from ccifacts.factbase import FactBase
+    from ccifacts.api import Lookups as FactBase
 
 Candidates = list[tuple[str, str]]
 # Which kind of record each command lists, for completing --fields.
@@ -26,7 +26,7 @@ _COMMAND_KINDS = {
 
 
 def _base(ctx: typer.Context) -> "FactBase | None":
-    from ccifacts import store
+    from ccifacts import api
     from ccifacts.errors import CcifactsError
 
     option: str | os.PathLike[str] | None = None
@@ -35,7 +35,7 @@ def _base(ctx: typer.Context) -> "FactBase | None":
         option = current.params.get("facts")
         current = current.parent  # type: ignore[assignment]
     try:
-        return store.load(Path(option) if option else None)
+        return api.load(Path(option) if option else None).lookups()
     except CcifactsError:
         return None
 
@@ -69,7 +69,7 @@ def sectors(ctx: typer.Context, incomplete: str) -> Candidates:
 def fact_ids(ctx: typer.Context, incomplete: str) -> Candidates:
     base = _base(ctx)
     return (
-        [] if base is None else _matching(incomplete, [(f["id"], f["label"]) for f in base.facts])
+        [] if base is None else _matching(incomplete, base.fact_ids(incomplete.lower()))
     )
 
 
@@ -79,7 +79,7 @@ def terms(ctx: typer.Context, incomplete: str) -> Candidates:
 
 
 def kinds(ctx: typer.Context, incomplete: str) -> Candidates:
-    from ccifacts.cli import FACT_KINDS
+    from ccifacts.kinds import FACT_KINDS
 
     return _matching(incomplete, [(kind, "") for kind in FACT_KINDS])
 

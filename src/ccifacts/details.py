@@ -5,10 +5,9 @@ else is plain data or text."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from ccifacts import cache, loader, query, views
+from ccifacts import query, views
 from ccifacts.citation import human_date
 from ccifacts.factbase import FactBase, Record
 from ccifacts.text import inert
@@ -50,12 +49,18 @@ def fact_rows(base: FactBase, fact: Record) -> list[tuple[str, str]]:
     if fact["said_by"]:
         person = base.people_by_id[fact["said_by"]]
         rows.append(("Said by", f"{person['name']} ({'; '.join(person['roles'])})"))
+    if fact["measure"]:
+        measure = base.measures_by_id.get(fact["measure"])
+        name = measure["name"] if measure else fact["measure"]
+        rows.append(("Measure", f"{fact['measure']} ({name}): `ccifacts history {fact['measure']}`"))
     source = base.sources_by_id[fact["source"]]
     published = human_date(source["published"])
     rows.append(("Source", f'{source["publisher"]}, "{source["title"]}", {published}'))
     if fact["section"]:
         titles = {s["id"]: s["title"] for s in source["sections"]}
         rows.append(("Section", titles.get(fact["section"], fact["section"])))
+    if source.get("url"):
+        rows.append(("URL", source["url"]))
     return rows
 
 
@@ -82,12 +87,38 @@ def fact_card(base: FactBase, fact: Record) -> RenderableType:
     return card(fact["label"], fact_rows(base, fact))
 
 
-def term_card(base: FactBase, term: Record) -> RenderableType:
+def fact_cards(base: FactBase, facts: list[Record], fields: str | None = None) -> RenderableType:
+    """The cards of ``facts``, one after another; with ``fields`` (as ``--fields`` names
+    them) only those lines."""
+    from rich.console import Group
+    from rich.text import Text
+
+    cards: list[Any] = []
+    for fact in facts:
+        if cards:
+            cards.append(Text(""))
+        if fields is None:
+            cards.append(fact_card(base, fact))
+        else:
+            listing = views.Listing(views.FACT, [fact])
+            chosen = views.resolve_fields(listing, fields, flat=False, json=False)
+            rows = [(views.header(p), views.human(views.FACT, fact, p)) for p in chosen]
+            cards.append(card(fact["label"], rows))
+    return Group(*cards)
+
+
+def term_card(
+    base: FactBase, term: Record, *, table: bool = True, fields: str | None = None
+) -> Any:
     from rich.console import Group
     from rich.text import Text
 
     from ccifacts.render import render_table
 
+    if fields is not None:
+        listing = views.Listing(views.TERM, [term])
+        chosen = views.resolve_fields(listing, fields, flat=False, json=False)
+        return card(term["name"], [(views.header(p), views.human(views.TERM, term, p)) for p in chosen])
     rows = [
         ("Term", term["id"]),
         ("Name", term["name"]),
@@ -106,53 +137,38 @@ def term_card(base: FactBase, term: Record) -> RenderableType:
     return Group(card(term["name"], rows), Text(""), render_table(listing, None, True))
 
 
-def info(base: FactBase) -> dict[str, Any]:
-    """What ``ccifacts info`` reports about the fact base in use."""
-    folder = cache.cache_dir()
-    return {
-        "path": str(base.path),
-        "bundled": base.path == loader.bundled_path(),
-        "schema_version": base.schema_version,
-        "counts": {
-            "sources": len(base.sources),
-            "sectors": len(base.sectors),
-            "terms": len(base.terms),
-            "people": len(base.people),
-            "facts": len(base.facts),
-        },
-        "sources": [
-            {key: source[key] for key in ("id", "publisher", "title", "published")}
-            for source in base.sources
-        ],
-        "cache_dir": str(folder) if folder else None,
-    }
-
-
 def info_text(summary: dict[str, Any]) -> str:
     counts = summary["counts"]
     lines = [
         f"Fact base: {summary['path']}" + (" (bundled)" if summary["bundled"] else ""),
         f"Schema version: {summary['schema_version']}",
-        "Counts: " + ", ".join(f"{n} {what}" for what, n in counts.items()),
+        "Counts: " + ", ".join(_counted(n, what) for what, n in counts.items()),
         "Sources:",
         *(
             f'  {s["id"]}: {s["publisher"]}, "{s["title"]}", {s["published"]}'
             for s in summary["sources"]
         ),
-        f"Cache: {summary['cache_dir'] or 'off'}",
+        f"Cache: {summary['cache_dir'] or 'off'}" + ("" if summary["cached"] else " (not used)"),
     ]
     return "".join(inert(line) + "\n" for line in lines)
 
 
-def validation_summary(path: Path, normalised: dict[str, Any]) -> dict[str, Any]:
+def validation_summary(base: FactBase | Any) -> dict[str, Any]:
     """What ``validate`` reports of a valid fact base: its path and counts by sector."""
-    by_sector = Counter(fact["sector"] for fact in normalised["facts"])
     return {
-        "path": str(path),
+        "path": str(base.path),
         "valid": True,
-        "facts": len(normalised["facts"]),
-        "sectors": {sector["id"]: by_sector[sector["id"]] for sector in normalised["sectors"]},
+        "facts": sum(sector.fact_count for sector in base.sectors()),
+        "sectors": {sector.id: sector.fact_count for sector in base.sectors()},
     }
+
+
+_SINGULAR = {"sources": "source", "sectors": "sector", "terms": "term", "people": "person",
+             "measures": "measure", "facts": "fact"}
+
+
+def _counted(count: int, what: str) -> str:
+    return f"{count} {what if count != 1 else _SINGULAR.get(what, what)}"
 
 
 def validation_text(summary: dict[str, Any]) -> str:
@@ -162,8 +178,3 @@ def validation_text(summary: dict[str, Any]) -> str:
     return inert(
         f"{summary['path']}: valid: {summary['facts']} facts in {len(sectors)} sectors ({counts})"
     )
-
-
-def summary_title(base: FactBase) -> str:
-    source = base.sources[0]
-    return f"Headline figures ({source['publisher']}, {human_date(source['published'])})"

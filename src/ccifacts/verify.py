@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from ccifacts.factbase import FactBase, Record
 from ccifacts.units import exact
@@ -126,3 +127,14 @@ def check(base: FactBase, text: str) -> Result:
                     }
                 )
     return result
+
+
+def read_source(path: Path) -> str:
+    """The text of a source document (a stand-in until the capped reader lands)."""
+    from ccifacts.errors import UsageError
+    from ccifacts.text import inert
+
+    try:
+        return path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError as error:
+        raise UsageError(f"cannot read {inert(str(path))}: {error.strerror}") from None

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ccifacts.errors import UsageError
-from ccifacts.factbase import Record
 from ccifacts.text import inert, quoted
 from ccifacts.units import figure, number, percent_change
 
@@ -30,6 +30,7 @@ class RecordKind:
         return paths
 
 
+Record = dict[str, Any]
 _PERIOD = ("label", "start", "end", "as_of", "inferred")
 
 FACT = RecordKind(
@@ -51,6 +52,7 @@ FACT = RecordKind(
         "source",
         "section",
         "headline",
+        "measure",
     ),
     nested={"baseline": ("value", "label"), "period": _PERIOD},
     human=("id", "label", "value", "period"),
@@ -85,15 +87,19 @@ SOURCE = RecordKind(
         "title",
         "subtitle",
         "published",
+        "url",
+        "kind",
         "document",
         "language",
+        "coverage",
+        "coverage_note",
         "sections",
         "inferred",
         "fact_count",
     ),
     nested={},
-    human=("id", "publisher", "title", "published", "fact_count"),
-    flat=("id", "publisher", "title", "published", "fact_count"),
+    human=("id", "publisher", "published", "fact_count", "url"),
+    flat=("id", "publisher", "title", "published", "kind", "url", "fact_count"),
 )
 CHANGE = RecordKind(
     "change",
@@ -112,7 +118,7 @@ CHANGE = RecordKind(
         "derived",
         "period",
     ),
-    nested={},
+    nested={"period": _PERIOD},
     human=("id", "before", "after", "change_pct"),
     flat=("id", "basis", "before", "after", "unit", "ratio", "change_pct", "derived"),
 )
@@ -123,7 +129,47 @@ UNTRACED = RecordKind(
     human=("id", "field", "value", "label"),
     flat=("id", "field", "value", "unit"),
 )
-KINDS = (FACT, SECTOR, TERM, PERSON, SOURCE, CHANGE, UNTRACED)
+MEASURE = RecordKind(
+    "measure",
+    fields=(
+        "id",
+        "name",
+        "aliases",
+        "unit",
+        "description",
+        "headline",
+        "point_count",
+        "first",
+        "latest",
+    ),
+    nested={
+        "first": ("id", "date", "value", "qualifier", "source"),
+        "latest": ("id", "date", "value", "qualifier", "source"),
+    },
+    human=("id", "point_count", "first", "latest"),
+    flat=("id", "name", "unit", "point_count", "first.date", "first.value", "latest.date", "latest.value"),
+)
+POINT = RecordKind(
+    "point",
+    fields=(
+        "id",
+        "measure",
+        "date",
+        "value",
+        "unit",
+        "qualifier",
+        "period",
+        "source",
+        "publisher",
+        "published",
+        "said_by",
+        "conflict",
+    ),
+    nested={"period": _PERIOD},
+    human=("date", "value", "publisher", "conflict"),
+    flat=("date", "value", "unit", "qualifier", "source", "id", "conflict"),
+)
+KINDS = (FACT, SECTOR, TERM, PERSON, SOURCE, CHANGE, UNTRACED, MEASURE, POINT)
 
 HEADERS = {
     "id": "ID",
@@ -208,8 +254,23 @@ _HUMAN: dict[tuple[str, str], Callable[[Record], str]] = {
     ("change", "after"): _change_after,
     ("change", "change_pct"): _change_pct,
     ("change", "ratio"): _ratio,
+    ("change", "period"): lambda record: record["period"]["label"],
+    ("point", "value"): lambda record: figure(record["value"], record["unit"], record["qualifier"]),
+    ("point", "period"): lambda record: record["period"]["label"],
+    ("point", "conflict"): lambda record: (
+        "conflicts with " + ", ".join(record["conflict"]) if record["conflict"] else ""
+    ),
+    ("measure", "first"): lambda record: _point_summary(record, "first"),
+    ("measure", "latest"): lambda record: _point_summary(record, "latest"),
     ("untraced", "value"): lambda record: figure(record["value"], record["unit"]),
 }
+
+
+def _point_summary(record: Record, key: str) -> str:
+    point = record[key]
+    if not point:
+        return ""
+    return f"{figure(point['value'], record['unit'], point['qualifier'])} ({point['date']})"
 
 
 def human(kind: RecordKind, record: Record, path: str) -> str:
@@ -242,15 +303,76 @@ def resolve_fields(listing: Listing, spec: str | None, *, flat: bool, json: bool
         if flat:
             return list(kind.flat)
         return list(listing.human_fields or kind.human)
-    names = [name.strip() for name in spec.split(",") if name.strip()]
+    names = [field_name(kind, name) for name in spec.split(",") if name.strip()]
     if names == ["all"]:
         return list(kind.fields)
-    valid = kind.valid()
-    unknown = [name for name in names if name not in valid]
-    if unknown or not names:
-        what = f"unknown field {quoted(unknown[0])}" if unknown else "no field named"
+    if not names:
         raise UsageError(
-            f"{what} for --fields; {kind.name} fields are: {', '.join(valid)}, or all",
-            "Separate fields with commas: --fields id,label,value",
+            "no field named for --fields", "Separate fields with commas: --fields id,label,value"
         )
     return list(dict.fromkeys(names))
+
+
+def field_name(kind: RecordKind, name: str) -> str:
+    """The field of ``kind`` that ``name`` names (any case; a heading such as "Said by" too),
+    or ``UsageError`` with the closest field."""
+    wanted = name.strip().casefold()
+    valid = kind.valid()
+    if wanted == "all" or wanted in valid:
+        return wanted
+    by_heading = {header(path).casefold(): path for path in valid}
+    by_heading |= {path.replace("_", " "): path for path in valid}
+    if wanted in by_heading:
+        return by_heading[wanted]
+    import difflib
+
+    close = difflib.get_close_matches(wanted, valid, n=1, cutoff=0.6)
+    hint = (
+        f"did you mean: {close[0]}?"
+        if close
+        else f"{kind.name.capitalize()} fields are: {', '.join(valid)}, or all."
+    )
+    raise UsageError(f"unknown field {quoted(name.strip())} for --fields", hint)
+
+
+def fact_field(name: str) -> str:
+    """The fact field of ``get --field`` (any case), or ``UsageError``."""
+    if not name.strip():
+        raise UsageError("--field needs a field name", "Try: --field value, --field period.end")
+    found = field_name(FACT, name)
+    if found == "all":
+        raise UsageError("--field takes one field", "Use --json for every field.")
+    return found
+
+
+def sort_records(kind: RecordKind, records: list[Record], fields: list[str]) -> list[Record]:
+    """``records`` sorted by ``fields`` (``-name`` for descending); empty values sort last."""
+    ordered = list(records)
+    for spec in reversed(fields):
+        descending = spec.startswith("-")
+        path = field_name(kind, spec.lstrip("-+"))
+        present = [r for r in ordered if get(r, path) is not None]
+        missing = [r for r in ordered if get(r, path) is None]
+        present.sort(key=lambda r: _sort_key(get(r, path)), reverse=descending)
+        ordered = present + missing
+    return ordered
+
+
+def _sort_key(value: object) -> tuple[int, Any]:
+    if isinstance(value, bool | int | float):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, value.casefold())
+    return (2, str(value))
+
+
+def point_bars(points: list[Record]) -> Callable[[Record, int], tuple[int, int]]:
+    """Bars of a measure's points, each as long as its value against the largest."""
+    largest = max((abs(p["value"]) for p in points if p["value"] is not None), default=0)
+
+    def bar(record: Record, width: int) -> tuple[int, int]:
+        if not largest or record["value"] is None:
+            return (0, 0)
+        return (0, max(1, round(width * abs(record["value"]) / largest)))
+
+    return bar

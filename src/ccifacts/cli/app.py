@@ -1,0 +1,275 @@
+"""The ``ccifacts`` Typer application and the one place where errors become messages and exit
+codes: ``_Group.invoke`` catches the ``CcifactsError`` family, prints ``Error: ...`` with a hint on
+stderr and exits with the error's documented code; ``main`` does the same for what happens around
+the commands (help, version, a stdout that is closed or full, Ctrl-C). No traceback reaches a
+user unless ``CCIFACTS_DEBUG`` is set."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from ccifacts import __version__
+from ccifacts.errors import CcifactsError, ExitCode, OutputError
+from ccifacts.text import inert
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success (an empty result too; a note goes to stderr)
+  1  the named sector, fact, term, person, source, measure or value does not
+     exist; verify: some figures are not found in the source text
+  2  usage error (unknown option, field or format; an option given twice)
+  3  the fact base cannot be read or is invalid
+  4  internal error (a bug: please report it)
+  5  the output cannot be written (standard output closed, disk full)"""
+
+
+def report(message: str, hint: str | None = None) -> None:
+    """An ``Error:`` line (and a ``Hint:``) on stderr."""
+    _stderr(f"Error: {message}\n" + (f"Hint: {hint}\n" if hint else ""))
+
+
+def note(message: str) -> None:
+    """A message for the user on stderr, never mixed into the data on stdout."""
+    _stderr(f"{message}\n")
+
+
+def _stderr(text: str) -> None:
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):
+        pass  # nowhere left to say it
+
+
+def silence_stdout() -> None:
+    """Send whatever is still buffered for stdout to /dev/null, so the interpreter's final flush
+    cannot fail with "Exception ignored" after the reader went away or the disk filled up."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+class Command(TyperCommand):
+    """A command whose usage line names arguments plainly (``ID``, ``QUERY...``) and which
+    refuses an option that cannot repeat given twice, instead of keeping the last silently."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        _refuse_repeats(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+
+def _refuse_repeats(command: Any, ctx: typer.Context, args: list[str]) -> None:
+    single: dict[str, Any] = {}
+    for param in command.get_params(ctx):
+        repeatable = getattr(param, "multiple", False) or getattr(param, "count", False)
+        if param.param_type_name == "option" and not repeatable:
+            for name in (*param.opts, *param.secondary_opts):
+                single[name] = param
+    seen: dict[str, str] = {}
+    for arg in args:
+        if arg == "--":
+            break
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+        param = single.get(name)
+        if param is None or not arg.startswith("-"):
+            continue
+        key = param.name or name
+        if key in seen:
+            ctx.fail(f"{inert(name)} is given twice (also as {inert(seen[key])}); it takes one value")
+        seen[key] = name
+
+
+class _Group(TyperGroup):
+    """The command group, with the one place where errors become messages and exit codes."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if not args:
+            # A bare `ccifacts` asks what it can do: the help, and success.
+            typer.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit(0)
+        _refuse_repeats(self, ctx, args[: _first_command(self, ctx, args)])
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except CcifactsError as error:
+            report(error.message, error.hint)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            raise
+        except Exception as error:
+            if os.environ.get("CCIFACTS_DEBUG"):
+                raise
+            report(
+                f"internal error: {type(error).__name__}: {inert(str(error))[:300]}",
+                "This is a bug in ccifacts; please report it with the command you ran "
+                "(CCIFACTS_DEBUG=1 shows the traceback).",
+            )
+            raise typer.Exit(ExitCode.INTERNAL) from None
+
+
+def _first_command(group: Any, ctx: typer.Context, args: list[str]) -> int:
+    for index, arg in enumerate(args):
+        if arg in group.commands:
+            return index
+    return len(args)
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="ccifacts",
+    help=(
+        "Exact, sourced figures of the China-Singapore (Chongqing) Demonstration Initiative on "
+        "Strategic Connectivity (CCI).\n\n"
+        "\b\nExamples:\n"
+        "  ccifacts sector aviation\n"
+        "  ccifacts search ILSTC --json | jq '.[].id'\n"
+        '  ccifacts ask "how many weekly flights"\n'
+        "  ccifacts get aviation.weekly-flights --value"
+    ),
+    epilog=EXIT_CODES,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from ccifacts.cli.output import write
+
+        write(f"ccifacts {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    facts: Annotated[
+        str | None,
+        typer.Option(
+            "--facts",
+            metavar="PATH",
+            help="Fact base to read; - reads standard input [default: $CCIFACTS_FACTS, else "
+            "the bundled CCI facts].",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No progress bar and no notes on stderr (errors still show)."
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = {"facts": facts, "quiet": quiet}
+
+
+class _GuardedStdout:
+    """stdout for which a reader that went away (``ccifacts list | head -1``) ends the output
+    quietly, and a closed or full stdout is an ``OutputError``, whatever is writing: a command,
+    ``--help`` or ``--version``."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.broken = False
+
+    def write(self, text: str) -> int:
+        if self.broken:
+            return len(text)
+        if self._stream is None:
+            raise OutputError("standard output is closed", "Give the command somewhere to write.")
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            self._broke()
+            return len(text)
+        except OSError as error:
+            raise _output_error(error) from None
+
+    def flush(self) -> None:
+        if self.broken or self._stream is None:
+            return
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._broke()
+        except OSError as error:
+            raise _output_error(error) from None
+
+    def _broke(self) -> None:
+        self.broken = True
+        silence_stdout()
+
+    def isatty(self) -> bool:
+        return self._stream is not None and bool(self._stream.isatty())
+
+    def __getattr__(self, name: str) -> Any:
+        if self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
+def _output_error(error: OSError) -> OutputError:
+    silence_stdout()
+    reason = inert(error.strerror or str(error)).lower()
+    return OutputError(f"cannot write the output: {reason}", "Check where the output goes.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``ccifacts``; the console script and ``python -m ccifacts`` call this."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            # A locale that cannot encode a name must not crash the output.
+            reconfigure(errors="backslashreplace")
+    stdout = sys.stdout
+    guarded = _GuardedStdout(stdout)
+    sys.stdout = guarded  # type: ignore[assignment]
+    code = 0
+    try:
+        app(args=argv, prog_name="ccifacts")
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    except OutputError as error:
+        report(error.message, error.hint)
+        code = error.exit_code
+    except KeyboardInterrupt:
+        # Ctrl-C while loading or drawing: the shell convention, not 1 ("not found").
+        code = 130
+    finally:
+        try:
+            guarded.flush()
+        except OutputError as error:
+            report(error.message, error.hint)
+            code = error.exit_code
+        sys.stdout = stdout
+    return code

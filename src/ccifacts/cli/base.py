@@ -1,0 +1,126 @@
+"""Commands about the fact base itself: info, validate, schema, verify and export."""
+
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ccifacts.cli.app import note
+from ccifacts.cli.output import TEXT_OR_JSON, Output, command
+from ccifacts.errors import ExitCode, UsageError
+from ccifacts.render import OutputFormat
+from ccifacts.text import inert
+
+
+@command("info", formats=TEXT_OR_JSON, tabular=False)
+def info(out: Output) -> None:
+    """Say which fact base is in use, its sources and its counts.
+
+    \b
+    Example:
+      ccifacts --facts other.json info
+    """
+    from ccifacts import details
+
+    summary = out.load().info()
+    out.document(summary, details.info_text(summary))
+
+
+@command("validate", formats=(OutputFormat.AUTO, OutputFormat.JSON), tabular=False)
+def validate(
+    path: Annotated[
+        str | None,
+        typer.Argument(metavar="[PATH]", help="Fact base to check [default: as for --facts]."),
+    ] = None,
+    *,
+    out: Output,
+) -> None:
+    """Check a fact base and report its problems, each with its JSON path (the first 1,000,
+    and how many more there are).
+
+    \b
+    Example:
+      ccifacts validate my-facts.json
+    """
+    from ccifacts import api, details
+    from ccifacts.cli.progress import progress_bar
+
+    base = api.load(path or out.facts, progress=progress_bar(quiet=out.quiet))
+    summary = details.validation_summary(base)
+    out.document(summary, details.validation_text(summary) + "\n")
+
+
+@command("schema", formats=(OutputFormat.AUTO, OutputFormat.JSON), tabular=False)
+def schema(out: Output) -> None:
+    """Print the JSON Schema of the fact-base format (point "$schema" at it in your editor).
+
+    \b
+    Example:
+      ccifacts schema > facts.schema.json
+    """
+    from ccifacts import model
+    from ccifacts.render import dumps
+
+    out.print(dumps(model.json_schema()) + "\n")
+
+
+@command("verify")
+def verify(
+    source_text: Annotated[
+        Path,
+        typer.Argument(metavar="SOURCE.txt", help="Plain-text source document."),
+    ],
+    out: Output,
+) -> None:
+    """List facts whose value, baseline or change cannot be found in a source text.
+
+    Understands the ways a text writes numbers: "USD 26 billion", "1,900", "24 per week",
+    "fivefold", "20.2%". Exits 0 when every figure is found, 1 when some are not.
+
+    \b
+    Example:
+      ccifacts verify ../shared/sources/cci-decade-2025-11-10.txt
+    """
+    from ccifacts import verify as verifier
+    from ccifacts import views
+
+    base = out.load()
+    text = verifier.read_source(source_text)
+    result = verifier.check(base.lookups(), text)
+    title = "Figures not found in the source"
+    out.listing(views.Listing(views.UNTRACED, result.untraced, title=title, empty=""))
+    note(
+        f"{result.traced} of {result.checked} figures found in {inert(str(source_text))}"
+        + ("" if not result.untraced else f"; {len(result.untraced)} not found")
+    )
+    if result.untraced:
+        raise typer.Exit(ExitCode.NOT_FOUND)
+
+
+@command("export", formats=(OutputFormat.AUTO,), tabular=False)
+def export(
+    out: Output,
+    sqlite: Annotated[
+        Path | None,
+        typer.Option(
+            "--sqlite",
+            metavar="PATH",
+            help="Write a standalone SQLite database (for sqlite3, sqlite-utils, Datasette).",
+        ),
+    ] = None,
+) -> None:
+    """Export the fact base: --sqlite PATH writes a standalone SQLite database with the facts,
+    sectors, terms, people, sources, measures, the fact-term links and a full-text index, that
+    Datasette serves with a search box (docs/sqlite.md has its schema).
+
+    \b
+    Examples:
+      ccifacts export --sqlite cci.db
+      datasette cci.db
+    """
+    if sqlite is None:
+        raise UsageError("export needs a target", "Try: ccifacts export --sqlite cci.db")
+    base = out.load()
+    base.export_sqlite(sqlite)
+    note(f"wrote {inert(str(sqlite))}")
