@@ -716,6 +716,7 @@ def timeline(
             query.timeline(base, as_of=as_of),
             title="Timeline",
             human_fields=("period", "id", "label", "value"),
+            drop=("id", "value"),
         )
     )
 
@@ -759,6 +760,7 @@ def summary(out: Output) -> None:
             query.headline(base),
             title=details.summary_title(base),
             human_fields=("label", "value", "period", "id"),
+            drop=("id", "period"),
             empty="no facts are marked as headline figures",
         )
     )
