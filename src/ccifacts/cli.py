@@ -273,13 +273,27 @@ class Output:
     def print(self, output: Any) -> None:
         from ccifacts.render import to_text
 
-        width = shutil.get_terminal_size().columns if self.terminal else None
+        if self.terminal:
+            width: int | None = shutil.get_terminal_size().columns
+        else:
+            # --format table into a pipe: as wide as $COLUMNS says, else its natural width.
+            # Anything else there (a card printed by default) keeps every line whole.
+            width = _columns() if self.is_table else None
         utf8 = _utf8(sys.stdout)
         text = to_text(output, color=self.color, width=width, ascii_only=not utf8)
         if self.is_json and not utf8:
             text = ascii_json(text)  # still valid JSON where the locale cannot carry UTF-8
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def _columns() -> int | None:
+    """The width $COLUMNS names, if it names one."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    return columns if columns > 0 else None
 
 
 def _utf8(stream: Any) -> bool:
@@ -631,7 +645,10 @@ def define(
     base = out.load()
     found = base.term(term)
     rows = query.term_rows(base, [found])
-    out.record(views.Listing(views.TERM, rows), lambda: _details().term_card(base, found))
+    out.record(
+        views.Listing(views.TERM, rows),
+        lambda: _details().term_card(base, found, table=out.is_table),
+    )
 
 
 @command("sources")

@@ -25,7 +25,8 @@ from ccifacts.views import FACT, Listing, get, header, human, resolve_fields, sh
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    Drawable = str | RenderableType
+    # What a command prints: text, something Rich draws, or parts printed one after another.
+    Drawable = str | RenderableType | tuple[str | RenderableType, ...]
 else:
     Drawable = Any
 
@@ -356,9 +357,14 @@ class _Buffer(io.StringIO):
 def to_text(output: Drawable, *, color: bool, width: int | None, ascii_only: bool = False) -> str:
     """What ``output`` prints as: strings unchanged; a Rich renderable drawn at ``width``
     columns (its natural width when None, so nothing is cut), with ANSI styles only if
-    ``color``, and with ASCII rules if ``ascii_only`` (a stream that cannot carry UTF-8)."""
+    ``color``, and with ASCII rules if ``ascii_only`` (a stream that cannot carry UTF-8); the
+    parts of a tuple one after the other."""
     if isinstance(output, str):
         return output
+    if isinstance(output, tuple):
+        return "".join(
+            to_text(part, color=color, width=width, ascii_only=ascii_only) for part in output
+        )
     from rich.console import Console
     from rich.measure import Measurement
 
