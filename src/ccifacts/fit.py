@@ -4,8 +4,9 @@ table wider than the screen gives way in this order, stopping as soon as it fits
 
 1. a drawn column (the bars of ``changes``) shrinks, then goes;
 2. columns with a short form (a period's dates) show it;
-3. prose columns (labels, names) wrap between words, the widest first, down to a floor; the id
-   column narrows so that at most a tenth of the ids spill onto a line of their own;
+3. prose columns (labels, names) wrap between words, the widest first, down to a floor (half
+   as much again while a less useful column could go instead); the id column narrows so that
+   at most a tenth of the ids spill onto a line of their own;
 4. the least useful optional column is left out, and the table is laid out again from 1;
 5. figures wrap between words; then the id column narrows to its heading, every longer id
    spilling onto a line of its own (as argparse puts a long option on a line of its own);
@@ -139,9 +140,17 @@ class _Fitter:
         drawn = self.columns[i].drawn
         return drawn[0] if drawn else self.texts(i, short).natural
 
-    def floor(self, i: int, short: frozenset[int], stage: Wrap | None, keys: bool = False) -> int:
+    def floor(
+        self,
+        i: int,
+        short: frozenset[int],
+        stage: Wrap | None,
+        keys: bool = False,
+        spare: int | None = None,
+    ) -> int:
         """The narrowest column ``i`` may be at ``stage``: PROSE wraps prose, LATE figures too,
-        None breaks words; ids spill a tenth at most, or (``keys``) any that do not fit."""
+        None breaks words; ids spill a tenth at most, or (``keys``) any that do not fit. While
+        ``spare`` (another column) could be left out instead, prose keeps half its floor more."""
         column = self.columns[i]
         texts = self.texts(i, short)
         natural = self.natural(i, short)
@@ -156,7 +165,10 @@ class _Fitter:
             return natural
         if stage is None:
             return 1
-        return min(natural, max(column.rule.floor, texts.longest_word))
+        floor = column.rule.floor
+        if spare is not None and spare != i and column.rule.wrap is Wrap.PROSE:
+            floor += floor // 2
+        return min(natural, max(floor, texts.longest_word))
 
     def fits(self, shown: Sequence[int], widths: dict[int, int]) -> bool:
         return sum(widths[i] for i in shown) + GAP * max(len(shown) - 1, 0) <= self.width
@@ -184,14 +196,15 @@ class _Fitter:
             widths = {i: self.natural(i, short) for i in shown}
             if self.fits(shown, widths):
                 return Layout(tuple(shown), widths, short)
-            squeezed = self.squeeze(shown, short, Wrap.PROSE)
+            optional = [i for i in shown if self.columns[i].rank > 0]
+            # The highest rank goes first; of equal ranks, the rightmost.
+            spare = max(optional, key=lambda i: (self.columns[i].rank, i)) if optional else None
+            squeezed = self.squeeze(shown, short, Wrap.PROSE, spare=spare)
             if squeezed is not None:
                 return Layout(tuple(shown), squeezed, short)
-            optional = [i for i in shown if self.columns[i].rank > 0]
-            if not optional:
+            if spare is None:
                 break
-            # The highest rank goes first; of equal ranks, the rightmost.
-            shown.remove(max(optional, key=lambda i: (self.columns[i].rank, i)))
+            shown.remove(spare)
         for stage, keys in ((Wrap.LATE, False), (Wrap.LATE, True), (None, True)):
             squeezed = self.squeeze(shown, short, stage, keys)
             if squeezed is not None:
@@ -201,11 +214,16 @@ class _Fitter:
         return Layout(tuple(shown), widths, short)
 
     def squeeze(
-        self, shown: Sequence[int], short: frozenset[int], stage: Wrap | None, keys: bool = False
+        self,
+        shown: Sequence[int],
+        short: frozenset[int],
+        stage: Wrap | None,
+        keys: bool = False,
+        spare: int | None = None,
     ) -> dict[int, int] | None:
         """Widths that fit, with the columns that give way at ``stage`` narrowed widest first
         (water-filling) down to their floors, then evened out; None if they cannot fit."""
-        floors = {i: self.floor(i, short, stage, keys) for i in shown}
+        floors = {i: self.floor(i, short, stage, keys, spare) for i in shown}
         naturals = {i: self.natural(i, short) for i in shown}
         room = self.width - GAP * max(len(shown) - 1, 0)
         if sum(floors.values()) > room:
