@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
 
+    from ccifacts.render import Drawable
+
 
 def fact_rows(base: FactBase, fact: Record) -> list[tuple[str, str]]:
     """The lines of a fact's card, as (heading, text) pairs."""
@@ -109,11 +111,13 @@ def fact_cards(base: FactBase, facts: list[Record], fields: str | None = None) -
 
 def term_card(
     base: FactBase, term: Record, *, table: bool = True, fields: str | None = None
-) -> Any:
+) -> Drawable:
+    """A term's card and the facts that mention it: as a table under the card, or (not
+    ``table``: printed by default into a pipe) as the TSV rows other listings print there."""
     from rich.console import Group
     from rich.text import Text
 
-    from ccifacts.render import render_table
+    from ccifacts.render import render_table, render_tsv
 
     if fields is not None:
         listing = views.Listing(views.TERM, [term])
@@ -134,6 +138,12 @@ def term_card(
     if not facts:
         return Group(card(term["name"], rows), Text("No fact mentions this term."))
     listing = views.Listing(views.FACT, facts, title=f"Facts that mention {term['id']}")
+    if not table:
+        return (
+            card(term["name"], rows),
+            f"\n{inert(listing.title)}\n",
+            render_tsv(listing, None, True),
+        )
     return Group(card(term["name"], rows), Text(""), render_table(listing, None, True))
 
 

@@ -1,6 +1,7 @@
 """What a listing is made of, independent of how it is drawn: its records, the kind of record
-(which decides the valid fields and the default columns), and the human display of each field.
-``--fields`` is resolved here, so every output format selects and orders the same fields."""
+(which decides the valid fields, the default columns and how each column gives way in a narrow
+table), and the human display of each field. ``--fields`` is resolved here, so every output
+format selects and orders the same fields."""
 
 from __future__ import annotations
 
@@ -9,19 +10,35 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ccifacts.errors import UsageError
+from ccifacts.fit import Rule, Wrap
 from ccifacts.text import inert, quoted
 from ccifacts.units import figure, number, percent_change
+
+# How columns give way in a table narrower than its natural width (see ccifacts.fit).
+ID = Rule(Wrap.NEVER, key=True)  # copied into the next command: never broken
+WORD = Rule(Wrap.NEVER)  # counts, kinds, dates and references to other records
+FIGURE = Rule(Wrap.LATE, floor=16)  # "more than RMB 400 million": wraps between words, late
+TEXT = Rule(Wrap.PROSE, floor=12)  # the rule of a field without one of its own
+LABEL = Rule(Wrap.PROSE, floor=20)
+PROSE = Rule(Wrap.PROSE, floor=24)
 
 
 @dataclass(frozen=True)
 class RecordKind:
-    """The fields of one kind of record and the columns shown when ``--fields`` is not given."""
+    """The fields of one kind of record, the columns shown when ``--fields`` is not given, how
+    each column gives way in a narrow table (``rules``, else ``TEXT``), and which default
+    columns a narrow table may leave out (``drop``, the first left out first)."""
 
     name: str
     fields: tuple[str, ...]
     nested: dict[str, tuple[str, ...]]
     human: tuple[str, ...]
     flat: tuple[str, ...]
+    rules: dict[str, Rule] = field(default_factory=dict)
+    drop: tuple[str, ...] = ()
+
+    def rule(self, path: str) -> Rule:
+        return self.rules.get(path, TEXT)
 
     def valid(self) -> list[str]:
         paths = list(self.fields)
@@ -57,6 +74,29 @@ FACT = RecordKind(
     nested={"baseline": ("value", "label"), "period": _PERIOD},
     human=("id", "label", "value", "period"),
     flat=("id", "sector", "label", "value", "unit", "qualifier", "period.label"),
+    rules={
+        "id": ID,
+        "sector": WORD,
+        "kind": WORD,
+        "label": LABEL,
+        "value": FIGURE,
+        "unit": WORD,
+        "qualifier": WORD,
+        "baseline": FIGURE,
+        "yoy_pct": WORD,
+        "period": Rule(Wrap.LATE, floor=12),
+        "statement": PROSE,
+        "said_by": WORD,
+        "source": WORD,
+        "section": WORD,
+        "headline": WORD,
+        "baseline.value": WORD,
+        "period.start": WORD,
+        "period.end": WORD,
+        "period.as_of": WORD,
+        "period.inferred": WORD,
+    },
+    drop=("period", "label"),
 )
 SECTOR = RecordKind(
     "sector",
@@ -64,6 +104,8 @@ SECTOR = RecordKind(
     nested={},
     human=("id", "name", "fact_count", "aliases"),
     flat=("id", "name", "fact_count"),
+    rules={"id": ID, "fact_count": WORD, "description": PROSE},
+    drop=("aliases", "name"),
 )
 TERM = RecordKind(
     "term",
@@ -71,6 +113,8 @@ TERM = RecordKind(
     nested={},
     human=("id", "name", "kind", "aliases"),
     flat=("id", "name", "kind", "aliases"),
+    rules={"id": ID, "name": LABEL, "kind": WORD, "definition": PROSE, "background": PROSE},
+    drop=("aliases", "kind"),
 )
 PERSON = RecordKind(
     "person",
@@ -78,6 +122,8 @@ PERSON = RecordKind(
     nested={},
     human=("id", "name", "roles", "facts"),
     flat=("id", "name", "roles"),
+    rules={"id": ID, "roles": LABEL},
+    drop=("facts", "roles"),
 )
 SOURCE = RecordKind(
     "source",
@@ -98,8 +144,20 @@ SOURCE = RecordKind(
         "fact_count",
     ),
     nested={},
-    human=("id", "publisher", "published", "fact_count", "url"),
+    human=("id", "publisher", "title", "published", "fact_count"),
     flat=("id", "publisher", "title", "published", "kind", "url", "fact_count"),
+    rules={
+        "id": ID,
+        "title": LABEL,
+        "subtitle": LABEL,
+        "published": WORD,
+        "language": WORD,
+        "fact_count": WORD,
+        "url": Rule(Wrap.NEVER),
+        "kind": WORD,
+        "coverage": WORD,
+    },
+    drop=("publisher", "published", "fact_count"),
 )
 CHANGE = RecordKind(
     "change",
@@ -121,6 +179,19 @@ CHANGE = RecordKind(
     nested={"period": _PERIOD},
     human=("id", "before", "after", "change_pct"),
     flat=("id", "basis", "before", "after", "unit", "ratio", "change_pct", "derived"),
+    rules={
+        "id": ID,
+        "sector": WORD,
+        "label": LABEL,
+        "unit": WORD,
+        "qualifier": WORD,
+        "basis": WORD,
+        "before": Rule(Wrap.PROSE, floor=12),
+        "after": FIGURE,
+        "ratio": Rule(Wrap.LATE, floor=6),
+        "change_pct": Rule(Wrap.LATE, floor=6),
+    },
+    drop=("before",),
 )
 UNTRACED = RecordKind(
     "untraced",
@@ -128,6 +199,8 @@ UNTRACED = RecordKind(
     nested={},
     human=("id", "field", "value", "label"),
     flat=("id", "field", "value", "unit"),
+    rules={"id": ID, "field": WORD, "value": FIGURE, "unit": WORD, "label": LABEL},
+    drop=("label", "field"),
 )
 MEASURE = RecordKind(
     "measure",
@@ -147,7 +220,18 @@ MEASURE = RecordKind(
         "latest": ("id", "date", "value", "qualifier", "source"),
     },
     human=("id", "point_count", "first", "latest"),
-    flat=("id", "name", "unit", "point_count", "first.date", "first.value", "latest.date", "latest.value"),
+    flat=(
+        "id",
+        "name",
+        "unit",
+        "point_count",
+        "first.date",
+        "first.value",
+        "latest.date",
+        "latest.value",
+    ),
+    rules={"id": ID, "point_count": WORD, "first": FIGURE, "latest": FIGURE, "name": LABEL},
+    drop=("first",),
 )
 POINT = RecordKind(
     "point",
@@ -168,6 +252,15 @@ POINT = RecordKind(
     nested={"period": _PERIOD},
     human=("date", "value", "publisher", "conflict"),
     flat=("date", "value", "unit", "qualifier", "source", "id", "conflict"),
+    rules={
+        "id": ID,
+        "date": WORD,
+        "value": FIGURE,
+        "publisher": LABEL,
+        "source": WORD,
+        "conflict": PROSE,
+    },
+    drop=("publisher",),
 )
 KINDS = (FACT, SECTOR, TERM, PERSON, SOURCE, CHANGE, UNTRACED, MEASURE, POINT)
 
@@ -280,6 +373,46 @@ def human(kind: RecordKind, record: Record, path: str) -> str:
     return inert(text, keep_newlines=True)
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _short_date(partial: str) -> str:
+    """ "2025-11-10" -> "10 Nov 2025"; "2025-11" -> "Nov 2025"; "2025" -> "2025"."""
+    year, *rest = partial.split("-")
+    if not rest:
+        return year
+    month = _MONTHS[int(rest[0]) - 1]
+    return f"{month} {year}" if len(rest) == 1 else f"{int(rest[1])} {month} {year}"
+
+
+def _short_period(record: Record) -> str:
+    # Only the dates a period has as data are shortened ("Jan-Oct 2025" for "January to
+    # October 2025"); a label that says more than its dates ("next phase (announced ...)")
+    # is kept, and wraps.
+    period = record["period"]
+    label: str = period["label"]
+    start, end = period["start"], period["end"]
+    if not (start and end):
+        return label
+    if start == end:
+        short = _short_date(start)
+    elif len(start) == len(end) == 7 and start[:4] == end[:4]:
+        short = f"{_MONTHS[int(start[5:]) - 1]}-{_short_date(end)}"
+    else:
+        short = f"{_short_date(start)}-{_short_date(end)}"
+    return short if len(short) < len(label) else label
+
+
+# Shorter forms a narrow table may show instead (the full form is one `get` away).
+_SHORT: dict[tuple[str, str], Callable[[Record], str]] = {("fact", "period"): _short_period}
+
+
+def short(kind: RecordKind, record: Record, path: str) -> str | None:
+    """The shorter form of a field for a narrow table, made inert; None if it has none."""
+    shorten = _SHORT.get((kind.name, path))
+    return inert(shorten(record), keep_newlines=True) if shorten else None
+
+
 @dataclass
 class Listing:
     """Records of one kind, ready to be drawn in any output format."""
@@ -291,6 +424,8 @@ class Listing:
     highlight: str | None = None
     human_fields: tuple[str, ...] | None = None
     bar: Callable[[Record, int], tuple[int, int]] | None = field(default=None, repr=False)
+    # The default columns a narrow table may leave out, the first first (else the kind's).
+    drop: tuple[str, ...] | None = None
 
 
 def resolve_fields(listing: Listing, spec: str | None, *, flat: bool, json: bool) -> list[str]:

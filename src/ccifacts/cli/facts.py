@@ -278,6 +278,7 @@ def timeline(
             [f.to_dict() for f in facts],
             title="Timeline",
             human_fields=("period", "id", "label", "value"),
+            drop=("id", "value"),
         )
     )
 
@@ -346,7 +347,8 @@ def summary(out: Output) -> None:
             views.FACT,
             facts,
             title="Headline figures",
-            human_fields=("label", "value", "period", "source"),
+            human_fields=("label", "value", "period", "source", "id"),
+            drop=("id", "source", "period"),
             empty="no facts are marked as headline figures",
         )
     )

@@ -1,0 +1,687 @@
+# ruff: noqa: E501  (the expected tables are up to 120 columns wide)
+"""Tables a person can read: every listing laid out by the one rule of ccifacts.fit at the width
+it is drawn at (the terminal's, or $COLUMNS for --format table in a pipe). The bundled base's
+`sector aviation`, `sectors`, `changes`, `summary` and `search ILSTC` at 60, 80, 100 and 120
+columns, exactly; each step of the rule on the small hand-written base, exactly; and, for every
+listing command at several widths, that no line is wider than the screen and no id is broken."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ccifacts.render import render_table, to_text
+from ccifacts.views import FACT, Listing
+from conftest import minimal, run, write
+
+RULE = "\u2500"  # the rule under the headings
+
+
+def table(*args: str, width: int | None = None) -> str:
+    """What `ccifacts ARGS --format table` prints into a pipe, $COLUMNS set to ``width``."""
+    env = {"COLUMNS": str(width)} if width else None
+    result = run(*args, "--format", "table", env=env)
+    assert (result.code, result.stderr) == (0, "")
+    return result.stdout
+
+
+# --- the bundled base at four widths ----------------------------------------------------------
+
+BUNDLED: dict[tuple[str, int], str] = {
+    ("sector aviation", 60): """\
+Aviation: Flights, passengers and air cargo between
+Chongqing and Singapore.
+ID                                               Value
+─────────────────────────  ───────────────────────────
+aviation.air-corridor
+aviation.weekly-flights                    24 per week
+aviation.flight-movements              more than 1,900
+aviation.passengers                  more than 230,000
+aviation.cargo             more than 1,400 metric tons
+""",
+    ("sector aviation", 80): """\
+Aviation: Flights, passengers and air cargo between Chongqing and Singapore.
+ID                         Label                                           Value
+─────────────────────────  ────────────────────────  ───────────────────────────
+aviation.air-corridor      Chongqing-Singapore Air
+                           Corridor established
+aviation.weekly-flights    Weekly flights,                           24 per week
+                           Chongqing-Singapore
+aviation.flight-movements  Flight movements,                     more than 1,900
+                           Chongqing-Singapore
+aviation.passengers        Air passengers,                     more than 230,000
+                           Chongqing-Singapore
+aviation.cargo             Air cargo,                more than 1,400 metric tons
+                           Chongqing-Singapore
+""",
+    ("sector aviation", 100): """\
+Aviation: Flights, passengers and air cargo between Chongqing and Singapore.
+ID                         Label                                                               Value
+─────────────────────────  ────────────────────────────────────────────  ───────────────────────────
+aviation.air-corridor      Chongqing-Singapore Air Corridor established
+aviation.weekly-flights    Weekly flights, Chongqing-Singapore                           24 per week
+aviation.flight-movements  Flight movements, Chongqing-Singapore                     more than 1,900
+aviation.passengers        Air passengers, Chongqing-Singapore                     more than 230,000
+aviation.cargo             Air cargo, Chongqing-Singapore                more than 1,400 metric tons
+""",
+    ("sector aviation", 120): """\
+Aviation: Flights, passengers and air cargo between Chongqing and Singapore.
+ID                         Label                                                               Value  Period
+─────────────────────────  ────────────────────────────────────────────  ───────────────────────────  ─────────────────
+aviation.air-corridor      Chongqing-Singapore Air Corridor established                               Nov 2015-Nov 2025
+aviation.weekly-flights    Weekly flights, Chongqing-Singapore                           24 per week  as of 10 Nov 2025
+aviation.flight-movements  Flight movements, Chongqing-Singapore                     more than 1,900  Jan-Oct 2025
+aviation.passengers        Air passengers, Chongqing-Singapore                     more than 230,000  Jan-Oct 2025
+aviation.cargo             Air cargo, Chongqing-Singapore                more than 1,400 metric tons  Jan-Oct 2025
+""",
+    ("sectors", 60): """\
+Sectors
+ID                        Name                         Facts
+────────────────────────  ───────────────────────────  ─────
+programme                 Programme                       23
+logistics                 Logistics                        9
+finance                   Finance                          5
+aviation                  Aviation                         5
+information-technology    Information technology           3
+science-education         Science, technology and          4
+                          education
+culture-tourism           Culture and tourism              5
+institutional-innovation  Institutional innovation         3
+digital-economy           Digital economy                  4
+green-development         Green development                3
+""",
+    ("sectors", 80): """\
+Sectors
+ID                       Name                 Facts  Aliases
+───────────────────────  ───────────────────  ─────  ───────────────────────────
+programme                Programme               23  cci; totals; overall;
+                                                     program; programme totals
+logistics                Logistics                9  ilstc; corridor; land-sea;
+                                                     trade; freight; rail
+finance                  Finance                  5  financial; financing;
+                                                     banking; settlement
+aviation                 Aviation                 5  air; flights; airline; air
+                                                     transport
+information-technology   Information              3  it; ict; data; tech
+                         technology
+science-education        Science, technology      4  sci-tech; science;
+                         and education               education; research; talent
+culture-tourism          Culture and tourism      5  culture; tourism; travel;
+                                                     people flow
+institutional-innovation
+                         Institutional            3  innovation; institutional;
+                         innovation                  customs; policy
+digital-economy          Digital economy          4  digital
+green-development        Green development        3  green; low-carbon;
+                                                     sustainability
+""",
+    ("sectors", 100): """\
+Sectors
+ID                        Name                      Facts  Aliases
+────────────────────────  ────────────────────────  ─────  ─────────────────────────────────────────
+programme                 Programme                    23  cci; totals; overall; program; programme
+                                                           totals
+logistics                 Logistics                     9  ilstc; corridor; land-sea; trade;
+                                                           freight; rail
+finance                   Finance                       5  financial; financing; banking; settlement
+aviation                  Aviation                      5  air; flights; airline; air transport
+information-technology    Information technology        3  it; ict; data; tech
+science-education         Science, technology and       4  sci-tech; science; education; research;
+                          education                        talent
+culture-tourism           Culture and tourism           5  culture; tourism; travel; people flow
+institutional-innovation  Institutional innovation      3  innovation; institutional; customs;
+                                                           policy
+digital-economy           Digital economy               4  digital
+green-development         Green development             3  green; low-carbon; sustainability
+""",
+    ("sectors", 120): """\
+Sectors
+ID                        Name                               Facts  Aliases
+────────────────────────  ─────────────────────────────────  ─────  ───────────────────────────────────────────────
+programme                 Programme                             23  cci; totals; overall; program; programme totals
+logistics                 Logistics                              9  ilstc; corridor; land-sea; trade; freight; rail
+finance                   Finance                                5  financial; financing; banking; settlement
+aviation                  Aviation                               5  air; flights; airline; air transport
+information-technology    Information technology                 3  it; ict; data; tech
+science-education         Science, technology and education      4  sci-tech; science; education; research; talent
+culture-tourism           Culture and tourism                    5  culture; tourism; travel; people flow
+institutional-innovation  Institutional innovation               3  innovation; institutional; customs; policy
+digital-economy           Digital economy                        4  digital
+green-development         Green development                      3  green; low-carbon; sustainability
+""",
+    ("changes", 60): """\
+Changes (before -> after)
+ID                                    After           Change
+───────────────────────  ──────────────────  ───────────────
+logistics.rail-sea-transit-days
+                                     7 days   -30% (derived)
+aviation.weekly-flights         24 per week  +380% (derived)
+aviation.flight-movements
+                            more than 1,900           +20.2%
+aviation.passengers       more than 230,000           +13.6%
+aviation.cargo              more than 1,400            +2.5%
+                                metric tons
+information-technology.transmission-efficiency
+                               more than 3x
+culture-tourism.people-flow-growth
+                                         5x
+culture-tourism.singapore-overnight-tourists-growth
+                                         7x
+culture-tourism.route-passengers-2024
+                                    252,400          +237.3%
+""",
+    ("changes", 80): """\
+Changes (before -> after)
+ID                                                              After     Change
+───────────────────────────────────────────────────  ────────────────  ─────────
+logistics.rail-sea-transit-days                                7 days       -30%
+                                                                       (derived)
+aviation.weekly-flights                                   24 per week      +380%
+                                                                       (derived)
+aviation.flight-movements                             more than 1,900     +20.2%
+aviation.passengers                                         more than     +13.6%
+                                                              230,000
+aviation.cargo                                        more than 1,400      +2.5%
+                                                          metric tons
+information-technology.transmission-efficiency           more than 3x
+culture-tourism.people-flow-growth                                 5x
+culture-tourism.singapore-overnight-tourists-growth                7x
+culture-tourism.route-passengers-2024                         252,400    +237.3%
+""",
+    ("changes", 100): """\
+Changes (before -> after)
+ID                                                                         After           Change
+───────────────────────────────────────────────────  ───────────────────────────  ───────────────
+logistics.rail-sea-transit-days                                           7 days   -30% (derived)
+aviation.weekly-flights                                              24 per week  +380% (derived)
+aviation.flight-movements                                        more than 1,900           +20.2%
+aviation.passengers                                            more than 230,000           +13.6%
+aviation.cargo                                       more than 1,400 metric tons            +2.5%
+information-technology.transmission-efficiency                      more than 3x
+culture-tourism.people-flow-growth                                            5x
+culture-tourism.singapore-overnight-tourists-growth                           7x
+culture-tourism.route-passengers-2024                                    252,400          +237.3%
+""",
+    ("changes", 120): """\
+Changes (before -> after)
+ID                                                                       Before                   After           Change
+───────────────────────────────────────────────────  ──────────────────────────  ──────────────────────  ───────────────
+logistics.rail-sea-transit-days                      10 days (before the ILSTC)                  7 days   -30% (derived)
+aviation.weekly-flights                                  5 per week (initially)             24 per week  +380% (derived)
+aviation.flight-movements                                        a year earlier         more than 1,900           +20.2%
+aviation.passengers                                              a year earlier       more than 230,000           +13.6%
+aviation.cargo                                                   a year earlier  more than 1,400 metric            +2.5%
+                                                                                                   tons
+information-technology.transmission-efficiency                                             more than 3x
+culture-tourism.people-flow-growth                                         2015                      5x
+culture-tourism.singapore-overnight-tourists-growth                        2015                      7x
+culture-tourism.route-passengers-2024                            a year earlier                 252,400          +237.3%
+""",
+    ("summary", 60): """\
+Headline figures (Chongqing Daily, 10 November 2025)
+Label                                                  Value
+───────────────────────────────────  ───────────────────────
+Cooperation projects secured                             347
+Total value of cooperation projects           USD 26 billion
+Cross-border financing                      USD 21.7 billion
+Institutional openness outcomes                           33
+CCI launched
+Priority modern service sectors                            4
+2030 goal
+Rail-sea transit time, Chongqing to                   7 days
+Singapore
+Ports reached by the ILSTC                               581
+Western China-ASEAN import-export            more than RMB 1
+volume                                              trillion
+Cross-border settlement through the        more than RMB 400
+NRA model                                            million
+Weekly flights, Chongqing-Singapore              24 per week
+Air passengers, Chongqing-Singapore        more than 230,000
+Technology firms incubated by the                         45
+NUS (Chongqing) Research Institute
+Growth of Chongqing-Singapore                             5x
+people flow since 2015
+Chongqing-Singapore air route                        252,400
+passengers in 2024
+""",
+    ("summary", 80): """\
+Headline figures (Chongqing Daily, 10 November 2025)
+Label                                                   Value  Period
+───────────────────────────────────  ────────────────────────  ─────────────────
+Cooperation projects secured                              347  Nov 2015-Nov 2025
+Total value of cooperation projects            USD 26 billion  Nov 2015-Nov 2025
+Cross-border financing                       USD 21.7 billion  Nov 2015-Nov 2025
+Institutional openness outcomes                            33  Nov 2015-Nov 2025
+CCI launched                                                   Nov 2015
+Priority modern service sectors                             4  as of 10 Nov 2025
+2030 goal                                                      by 2030
+Rail-sea transit time, Chongqing to                    7 days  as of 10 Nov 2025
+Singapore
+Ports reached by the ILSTC                                581  as of 10 Nov 2025
+Western China-ASEAN import-export    more than RMB 1 trillion  as of 10 Nov 2025
+volume
+Cross-border settlement through the         more than RMB 400  Nov 2015-Nov 2025
+NRA model                                             million
+Weekly flights, Chongqing-Singapore               24 per week  as of 10 Nov 2025
+Air passengers, Chongqing-Singapore         more than 230,000  Jan-Oct 2025
+Technology firms incubated by the                          45  Nov 2015-Nov 2025
+NUS (Chongqing) Research Institute
+Growth of Chongqing-Singapore                              5x  2015-2025
+people flow since 2015
+Chongqing-Singapore air route                         252,400  2024
+passengers in 2024
+""",
+    ("summary", 100): """\
+Headline figures (Chongqing Daily, 10 November 2025)
+Label                                                                       Value  Period
+──────────────────────────────────────────────────────  ─────────────────────────  ─────────────────
+Cooperation projects secured                                                  347  Nov 2015-Nov 2025
+Total value of cooperation projects                                USD 26 billion  Nov 2015-Nov 2025
+Cross-border financing                                           USD 21.7 billion  Nov 2015-Nov 2025
+Institutional openness outcomes                                                33  Nov 2015-Nov 2025
+CCI launched                                                                       Nov 2015
+Priority modern service sectors                                                 4  as of 10 Nov 2025
+2030 goal                                                                          by 2030
+Rail-sea transit time, Chongqing to Singapore                              7 days  as of 10 Nov 2025
+Ports reached by the ILSTC                                                    581  as of 10 Nov 2025
+Western China-ASEAN import-export volume                 more than RMB 1 trillion  as of 10 Nov 2025
+Cross-border settlement through the NRA model           more than RMB 400 million  Nov 2015-Nov 2025
+Weekly flights, Chongqing-Singapore                                   24 per week  as of 10 Nov 2025
+Air passengers, Chongqing-Singapore                             more than 230,000  Jan-Oct 2025
+Technology firms incubated by the NUS (Chongqing)                              45  Nov 2015-Nov 2025
+Research Institute
+Growth of Chongqing-Singapore people flow since 2015                           5x  2015-2025
+Chongqing-Singapore air route passengers in 2024                          252,400  2024
+""",
+    ("summary", 120): """\
+Headline figures (Chongqing Daily, 10 November 2025)
+Label                                                    Value  Period             ID
+───────────────────────────────────  ─────────────────────────  ─────────────────  ─────────────────────────────────────
+Cooperation projects secured                               347  Nov 2015-Nov 2025  programme.projects-signed
+Total value of cooperation projects             USD 26 billion  Nov 2015-Nov 2025  programme.projects-value
+Cross-border financing                        USD 21.7 billion  Nov 2015-Nov 2025  programme.cross-border-financing
+Institutional openness outcomes                             33  Nov 2015-Nov 2025  programme.institutional-outcomes
+CCI launched                                                    Nov 2015           programme.launch
+Priority modern service sectors                              4  as of 10 Nov 2025  programme.priority-sectors
+2030 goal                                                       by 2030            programme.goal-2030
+Rail-sea transit time, Chongqing to                     7 days  as of 10 Nov 2025  logistics.rail-sea-transit-days
+Singapore
+Ports reached by the ILSTC                                 581  as of 10 Nov 2025  logistics.ilstc-ports
+Western China-ASEAN import-export     more than RMB 1 trillion  as of 10 Nov 2025  logistics.western-china-asean-trade
+volume
+Cross-border settlement through the  more than RMB 400 million  Nov 2015-Nov 2025  finance.nra-settlement
+NRA model
+Weekly flights, Chongqing-Singapore                24 per week  as of 10 Nov 2025  aviation.weekly-flights
+Air passengers, Chongqing-Singapore          more than 230,000  Jan-Oct 2025       aviation.passengers
+Technology firms incubated by the                           45  Nov 2015-Nov 2025  science-education.firms-incubated
+NUS (Chongqing) Research Institute
+Growth of Chongqing-Singapore                               5x  2015-2025          culture-tourism.people-flow-growth
+people flow since 2015
+Chongqing-Singapore air route                          252,400  2024               culture-tourism.route-passengers-2024
+passengers in 2024
+""",
+    ("search ILSTC", 60): """\
+Facts matching 'ILSTC'
+ID                                                     Value
+──────────────────────────────────────  ────────────────────
+logistics.ilstc-cities                                    75
+logistics.ilstc-provinces                                 18
+logistics.ilstc-stations                                 163
+logistics.ilstc-ports                                    581
+logistics.ilstc-countries                                127
+digital-economy.container-data-sharing
+logistics.rail-sea-transit-days                       7 days
+logistics.container-cost-cut                             25%
+logistics.corridor-exports
+logistics.western-china-asean-trade          more than RMB 1
+                                                    trillion
+digital-economy.single-document
+green-development.focus-areas
+""",
+    ("search ILSTC", 80): """\
+Facts matching 'ILSTC'
+ID                                                         Value
+──────────────────────────────────────  ────────────────────────
+logistics.ilstc-cities                                        75
+logistics.ilstc-provinces                                     18
+logistics.ilstc-stations                                     163
+logistics.ilstc-ports                                        581
+logistics.ilstc-countries                                    127
+digital-economy.container-data-sharing
+logistics.rail-sea-transit-days                           7 days
+logistics.container-cost-cut                                 25%
+logistics.corridor-exports
+logistics.western-china-asean-trade     more than RMB 1 trillion
+digital-economy.single-document
+green-development.focus-areas
+""",
+    ("search ILSTC", 100): """\
+Facts matching 'ILSTC'
+ID                                    Label                                                    Value
+────────────────────────────────────  ───────────────────────────────────────────  ─────────────────
+logistics.ilstc-cities                Chinese cities on the ILSTC                                 75
+logistics.ilstc-provinces             Chinese provinces on the ILSTC                              18
+logistics.ilstc-stations              Domestic railway stations on the ILSTC                     163
+logistics.ilstc-ports                 Ports reached by the ILSTC                                 581
+logistics.ilstc-countries             Countries and regions reached by the ILSTC                 127
+digital-economy.container-data-sharing
+                                      Wider container data sharing on the D-ILSTC
+logistics.rail-sea-transit-days       Rail-sea transit time, Chongqing to                     7 days
+                                      Singapore
+logistics.container-cost-cut          Cut in cost per container                                  25%
+logistics.corridor-exports            Goods exported through the corridor
+logistics.western-china-asean-trade   Western China-ASEAN import-export volume       more than RMB 1
+                                                                                            trillion
+digital-economy.single-document       One document for the whole logistics chain
+green-development.focus-areas         Green cooperation areas
+""",
+    ("search ILSTC", 120): """\
+Facts matching 'ILSTC'
+ID                                      Label                                                             Value
+──────────────────────────────────────  ─────────────────────────────────────────────  ────────────────────────
+logistics.ilstc-cities                  Chinese cities on the ILSTC                                          75
+logistics.ilstc-provinces               Chinese provinces on the ILSTC                                       18
+logistics.ilstc-stations                Domestic railway stations on the ILSTC                              163
+logistics.ilstc-ports                   Ports reached by the ILSTC                                          581
+logistics.ilstc-countries               Countries and regions reached by the ILSTC                          127
+digital-economy.container-data-sharing  Wider container data sharing on the D-ILSTC
+logistics.rail-sea-transit-days         Rail-sea transit time, Chongqing to Singapore                    7 days
+logistics.container-cost-cut            Cut in cost per container                                           25%
+logistics.corridor-exports              Goods exported through the corridor
+logistics.western-china-asean-trade     Western China-ASEAN import-export volume       more than RMB 1 trillion
+digital-economy.single-document         One document for the whole logistics chain
+green-development.focus-areas           Green cooperation areas
+""",
+}
+
+
+@pytest.mark.parametrize(("command", "width"), list(BUNDLED), ids=lambda v: str(v))
+def test_bundled_tables_at_four_widths(command: str, width: int) -> None:
+    assert table(*command.split(), width=width) == BUNDLED[(command, width)]
+
+
+def test_a_terminal_draws_the_same_table_as_a_pipe_of_its_width(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("ccifacts.cli.stdout_is_terminal", lambda: True)
+    result = run("sector", "aviation", "--color", "never", env={"COLUMNS": "80"})
+    assert result.stdout == BUNDLED[("sector aviation", 80)]
+
+
+def test_the_summary_fits_a_screen_at_80_columns() -> None:
+    # Title, headings and rule, 16 headline figures, and 6 labels on two lines: it was 51.
+    assert len(table("summary", width=80).splitlines()) == 25
+
+
+# --- each step of the rule, on the small base ---------------------------------------------------
+
+
+def small(tmp_path: Path, **changes: Any) -> str:
+    """The small base, its first fact changed by ``changes``, written to a file."""
+    document = minimal()
+    document["facts"][0].update(changes)
+    return str(write(tmp_path / "small.json", document))
+
+
+def test_every_column_at_its_natural_width_when_it_fits(tmp_path: Path) -> None:
+    base = small(tmp_path)
+    expected = f"""\
+Facts
+ID                       Label                                    Value  Period
+{RULE * 23}  {RULE * 19}  {RULE * 25}  {RULE * 10}
+aviation.weekly-flights  Weekly flights                     24 per week  2025
+finance.settlement       Settlement, via NRA  more than RMB 400 million  as of 2025
+"""
+    assert table("list", "--facts", base) == expected  # a pipe without $COLUMNS
+    assert table("list", "--facts", base, width=83) == expected
+
+
+def test_a_long_label_wraps_between_words_and_the_rest_stay_whole(tmp_path: Path) -> None:
+    base = small(tmp_path, label="Weekly flights between Chongqing and Singapore, both ways")
+    assert (
+        table("list", "--facts", base, width=100)
+        == f"""\
+Facts
+ID                       Label                                                     Value  Period
+{RULE * 23}  {RULE * 36}  {RULE * 25}  {RULE * 10}
+aviation.weekly-flights  Weekly flights between Chongqing and                24 per week  2025
+                         Singapore, both ways
+finance.settlement       Settlement, via NRA                   more than RMB 400 million  as of 2025
+"""
+    )
+
+
+def test_a_period_shows_its_dates_before_anything_wraps_or_goes(tmp_path: Path) -> None:
+    period = {"label": "January to October 2025", "start": "2025-01", "end": "2025-10"}
+    base = small(tmp_path, period=period)
+    assert "January to October 2025" in table("list", "--facts", base)
+    assert (
+        table("list", "--facts", base, width=85)
+        == f"""\
+Facts
+ID                       Label                                    Value  Period
+{RULE * 23}  {RULE * 19}  {RULE * 25}  {RULE * 12}
+aviation.weekly-flights  Weekly flights                     24 per week  Jan-Oct 2025
+finance.settlement       Settlement, via NRA  more than RMB 400 million  as of 2025
+"""
+    )
+
+
+def test_the_least_useful_column_goes_rather_than_all_of_them_squeezed(tmp_path: Path) -> None:
+    base = small(tmp_path)
+    # The period goes first, then the label; the id and the value stay whole.
+    assert (
+        table("list", "--facts", base, width=82)
+        == f"""\
+Facts
+ID                       Label                                    Value
+{RULE * 23}  {RULE * 19}  {RULE * 25}
+aviation.weekly-flights  Weekly flights                     24 per week
+finance.settlement       Settlement, via NRA  more than RMB 400 million
+"""
+    )
+    assert (
+        table("list", "--facts", base, width=60)
+        == f"""\
+Facts
+ID                                           Value
+{RULE * 23}  {RULE * 25}
+aviation.weekly-flights                24 per week
+finance.settlement       more than RMB 400 million
+"""
+    )
+
+
+def test_a_listing_may_order_its_columns_to_go_differently(tmp_path: Path) -> None:
+    # The summary is read, not copied from: its id goes before its period.
+    assert (
+        table("summary", "--facts", small(tmp_path), width=55)
+        == f"""\
+Headline figures (Test Gazette, 10 November 2025)
+Label                 Value  Period
+{RULE * 14}  {RULE * 11}  {RULE * 6}
+Weekly flights  24 per week  2025
+"""
+    )
+
+
+def test_columns_named_with_fields_never_go(tmp_path: Path) -> None:
+    # Figures wrap between words, then ids longer than their column take a line of their own.
+    base = small(tmp_path)
+    args = ("list", "--facts", base, "--fields", "id,label,value,period")
+    assert (
+        table(*args, width=60)
+        == f"""\
+Facts
+ID         Label                           Value  Period
+{RULE * 9}  {RULE * 19}  {RULE * 16}  {RULE * 10}
+aviation.weekly-flights
+           Weekly flights            24 per week  2025
+finance.settlement
+           Settlement, via NRA     more than RMB  as of 2025
+                                     400 million
+"""
+    )
+
+
+def test_an_id_wider_than_its_column_takes_a_line_of_its_own(tmp_path: Path) -> None:
+    assert (
+        table("list", "--facts", small(tmp_path), width=40)
+        == f"""\
+Facts
+ID                                 Value
+{RULE * 13}  {RULE * 25}
+aviation.weekly-flights
+                             24 per week
+finance.settlement
+               more than RMB 400 million
+"""
+    )
+
+
+def test_an_id_is_never_broken_even_on_a_screen_narrower_than_it(tmp_path: Path) -> None:
+    lines = table("list", "--facts", small(tmp_path), width=20).splitlines()
+    assert "aviation.weekly-flights" in lines  # 23 columns: the line runs over
+    assert [line for line in lines if len(line) > 20] == ["aviation.weekly-flights"]
+
+
+def test_bars_shrink_then_go_before_any_text_wraps(tmp_path: Path) -> None:
+    base = small(tmp_path)
+    assert (
+        table("changes", "--facts", base)
+        == f"""\
+Changes (before -> after)
+ID                                       Before                      After           Change
+{RULE * 23}  {RULE * 22}  {RULE * 25}  {RULE * 15}  {RULE * 23}
+aviation.weekly-flights  5 per week (at launch)                24 per week  +380% (derived)  ███ before
+                                                                                             ████████████████ after
+finance.settlement               a year earlier  more than RMB 400 million           +12.5%  ██████████████ before
+                                                                                             ████████████████ after
+"""
+    )
+    assert (
+        table("changes", "--facts", base, width=106)
+        == f"""\
+Changes (before -> after)
+ID                                       Before                      After           Change
+{RULE * 23}  {RULE * 22}  {RULE * 25}  {RULE * 15}  {RULE * 13}
+aviation.weekly-flights  5 per week (at launch)                24 per week  +380% (derived)  █ before
+                                                                                             ██████ after
+finance.settlement               a year earlier  more than RMB 400 million           +12.5%  █████ before
+                                                                                             ██████ after
+"""
+    )
+    without_bars = f"""\
+Changes (before -> after)
+ID                                       Before                      After           Change
+{RULE * 23}  {RULE * 22}  {RULE * 25}  {RULE * 15}
+aviation.weekly-flights  5 per week (at launch)                24 per week  +380% (derived)
+finance.settlement               a year earlier  more than RMB 400 million           +12.5%
+"""
+    assert table("changes", "--facts", base, width=103) == without_bars
+    assert table("changes", "--facts", base, width=95) == without_bars
+    assert (
+        table("changes", "--facts", base, width=90)
+        == f"""\
+Changes (before -> after)
+ID                                      Before                      After           Change
+{RULE * 23}  {RULE * 21}  {RULE * 25}  {RULE * 15}
+aviation.weekly-flights         5 per week (at                24 per week  +380% (derived)
+                                       launch)
+finance.settlement              a year earlier  more than RMB 400 million           +12.5%
+"""
+    )
+
+
+def test_a_stream_without_utf8_gets_an_ascii_rule_and_bars() -> None:
+    listing = Listing(
+        FACT,
+        [
+            {
+                "id": "a.b",
+                "label": "Flights",
+                "value": 24,
+                "unit": "count",
+                "qualifier": "exact",
+                "period": {"label": "2025", "start": "2025", "end": "2025"},
+            }
+        ],
+        title="Facts",
+        bar=lambda record, width: (width // 2, width),
+    )
+    drawn = to_text(render_table(listing, None, True), color=False, width=None, ascii_only=True)
+    assert drawn == (
+        "Facts\n"
+        "ID   Label    Value  Period\n"
+        "---  -------  -----  ------  -----------------------\n"
+        "a.b  Flights     24  2025    ######## before\n"
+        "                             ################ after\n"
+    )
+
+
+# --- every listing, at several widths -------------------------------------------------------
+
+WIDTHS = (60, 67, 80, 93, 100, 120, 141)
+
+
+def listings(facts: str | None = None) -> Iterator[tuple[str, ...]]:
+    """Every command that prints a table, with the arguments it needs."""
+    prefix = ("--facts", facts) if facts else ()
+    sectors = [row["id"] for row in run("sectors", *prefix, "--json").json()]
+    terms = [row["id"] for row in run("terms", *prefix, "--json").json()]
+    words = ("ILSTC", "flights") if facts is None else ("weekly", "NRA")
+    yield from (("sectors",), ("list",), ("terms",), ("people",), ("sources",))
+    yield from (("timeline",), ("timeline", "--all"), ("changes",), ("summary",))
+    yield from (("sector", sector) for sector in sectors)
+    yield from (("search", word) for word in words)
+    yield from (("define", term) for term in terms[:3])
+
+
+def all_ids(*prefix: str) -> set[str]:
+    """The id of every record of the base: facts, sectors, terms, people and sources."""
+    kinds = ("list", "sectors", "terms", "people", "sources")
+    return {row["id"] for kind in kinds for row in run(kind, *prefix, "--json").json()}
+
+
+def pieces_of_ids(drawn: str, natural: str, ids: set[str]) -> list[str]:
+    """Words of ``drawn`` that begin or end an id without being one (a broken id leaves both),
+    leaving out the words of the table at its natural width, where nothing wraps."""
+    whole = set(natural.split())
+    return [
+        word
+        for word in drawn.split()
+        if word not in ids
+        and word not in whole
+        and any(i.startswith(word) or i.endswith(word) for i in ids)
+    ]
+
+
+@pytest.mark.parametrize("base", ["bundled", "small"])
+def test_no_line_is_wider_than_the_screen_and_no_id_is_broken(base: str, tmp_path: Path) -> None:
+    facts = None if base == "bundled" else str(write(tmp_path / "small.json", minimal()))
+    prefix = ("--facts", facts) if facts else ()
+    ids = all_ids(*prefix)
+    checked = 0
+    for args in listings(facts):
+        natural = table(*args, *prefix)
+        for width in WIDTHS:
+            drawn = table(*args, *prefix, width=width)
+            assert max(len(line) for line in drawn.splitlines()) <= width, (args, width)
+            assert pieces_of_ids(drawn, natural, ids) == [], (args, width)
+            checked += 1
+    assert checked >= 12 * len(WIDTHS)
+
+
+def test_the_check_for_broken_ids_finds_one() -> None:
+    ids = {"aviation.air-corridor", "information-technology"}
+    drawn = "aviation.air-corr  Chongqing\n  idor\ninformation-technolog\ny\n"
+    natural = "aviation.air-corridor  Chongqing\ninformation-technology\n"
+    assert pieces_of_ids(drawn, natural, ids) == [
+        "aviation.air-corr",
+        "idor",
+        "information-technolog",
+        "y",
+    ]
