@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def sentence(fact: dict[str, Any], source: dict[str, Any], speaker: dict[str, Any] | None) -> str:
-    """"Weekly flights, Chongqing-Singapore: 24 per week (5 initially), as of 10 Nov 2025
+    """ "Weekly flights, Chongqing-Singapore: 24 per week (5 initially), as of 10 Nov 2025
     (Chongqing Daily, 10 November 2025)." A fact without a figure is its statement."""
     from ccifacts.citation import human_date
 

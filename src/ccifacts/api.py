@@ -61,7 +61,9 @@ class FactBase:
     """A compiled fact base, open read-only. Every method asks the database for just what it
     needs, so a lookup costs the same for a hundred facts or a million."""
 
-    def __init__(self, opened: Any, option: str | os.PathLike[str] | None, progress: Progress | None) -> None:
+    def __init__(
+        self, opened: Any, option: str | os.PathLike[str] | None, progress: Progress | None
+    ) -> None:
         self._opened = opened
         self._option = option
         self._progress = progress
@@ -132,7 +134,9 @@ class FactBase:
             return found
         what, listing = _LISTINGS[collection]
         candidates = self._run(lambda c: db.names(c, collection))
-        raise NotFoundError(f"no {what} named {quoted(name)}", _hint(normalize(name), candidates, listing))
+        raise NotFoundError(
+            f"no {what} named {quoted(name)}", _hint(normalize(name), candidates, listing)
+        )
 
     def sector(self, name: str) -> records.Sector:
         """The sector whose id, name or alias is ``name`` (case, hyphens and spaces ignored)."""
@@ -210,17 +214,21 @@ class FactBase:
         headline: bool | None = None,
         since: str | None = None,
         until: str | None = None,
-        min: float | int | None = None,  # noqa: A002 - the option's name
-        max: float | int | None = None,  # noqa: A002
+        min: float | int | None = None,
+        max: float | int | None = None,
     ) -> db.Filters:
         """Filters of facts from names as people type them (each may be one or a list)."""
         from ccifacts.kinds import FACT_KINDS, QUALIFIERS
 
-        for value, allowed, what in ((kind, FACT_KINDS, "kind"), (qualifier, QUALIFIERS, "qualifier")):
+        for value, allowed, what in (
+            (kind, FACT_KINDS, "kind"),
+            (qualifier, QUALIFIERS, "qualifier"),
+        ):
             for item in _many(value):
                 if item.casefold() not in allowed:
                     raise UsageError(
-                        f"unknown {what} {quoted(item)}", f"{what.capitalize()}s are: {', '.join(allowed)}."
+                        f"unknown {what} {quoted(item)}",
+                        f"{what.capitalize()}s are: {', '.join(allowed)}.",
                     )
         for date in (since, until):
             if date is not None:
@@ -262,7 +270,9 @@ class FactBase:
         chosen = where if where is not None else self.filters(**filters)
         return self._run(lambda c: db.count_facts(c, chosen))
 
-    def search(self, text: str, *, limit: int | None = None, where: db.Filters | None = None) -> Any:
+    def search(
+        self, text: str, *, limit: int | None = None, where: db.Filters | None = None
+    ) -> Any:
         """Facts that answer ``text`` (words, a question, numbers), best first: a
         ``ccifacts.search.Result`` whose ``facts`` are records, with the typos it corrected.
 
@@ -272,7 +282,7 @@ class FactBase:
         from ccifacts.search import Searcher
 
         result = self._run(lambda c: Searcher(c).search(text, limit=limit, filters=where))
-        result.facts = records.Fact.many(result.facts)
+        result.facts = records.Fact.many(result.facts)  # type: ignore[assignment]
         return result
 
     def timeline(
@@ -385,6 +395,15 @@ class FactBase:
                     found.append(term)
         return found[:count]
 
+    def export_sqlite(self, destination: str | os.PathLike[str]) -> None:
+        """Write the fact base to a new standalone SQLite database (facts, sectors, terms,
+        people, sources, measures, the fact-term links and a full-text index that Datasette's
+        search box uses)."""
+        target = Path(destination)
+        if target.exists():
+            raise UsageError(f"{inert(str(target))} already exists", "Choose a new file name.")
+        self._run(lambda c: db.export(c, os.fspath(target)))
+
 
 class Lookups:
     """The small lists of a fact base (sectors, terms, people, sources) by id, for the cards,
@@ -445,15 +464,6 @@ class Lookups:
         """(id, label) of facts whose id starts with ``prefix``."""
         return self._base._run(lambda c: db.ids_with_prefix(c, prefix, limit))
 
-    def export_sqlite(self, destination: str | os.PathLike[str]) -> None:
-        """Write the fact base to a new standalone SQLite database (facts, sectors, terms,
-        people, sources, measures, the fact-term links and a full-text index that Datasette's
-        search box uses)."""
-        target = Path(destination)
-        if target.exists():
-            raise UsageError(f"{inert(str(target))} already exists", "Choose a new file name.")
-        self._run(lambda c: db.export(c, os.fspath(target)))
-
 
 def _check_date(text: str) -> None:
     import re
@@ -464,7 +474,9 @@ def _check_date(text: str) -> None:
     try:
         date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
     except ValueError:
-        raise UsageError(f"not a calendar date: {quoted(text)}", "Write YYYY, YYYY-MM or YYYY-MM-DD.") from None
+        raise UsageError(
+            f"not a calendar date: {quoted(text)}", "Write YYYY, YYYY-MM or YYYY-MM-DD."
+        ) from None
 
 
 def _order(sort: Sequence[str]) -> list[tuple[str, bool]]:
@@ -476,7 +488,9 @@ def _order(sort: Sequence[str]) -> list[tuple[str, bool]]:
             import difflib
 
             close = difflib.get_close_matches(field, db.SORT_COLUMNS, n=1)
-            hint = f"did you mean: {close[0]}?" if close else f"Sort by: {', '.join(db.SORT_COLUMNS)}."
+            hint = (
+                f"did you mean: {close[0]}?" if close else f"Sort by: {', '.join(db.SORT_COLUMNS)}."
+            )
             raise UsageError(f"cannot sort by {quoted(name)}", hint)
         order.append((field, descending))
     return order

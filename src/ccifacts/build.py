@@ -41,20 +41,22 @@ class _Problems:
     """Problems found so far: the first ``MAX_PROBLEMS`` kept, the rest counted."""
 
     refused: list[Problem] = field(default_factory=list)
+    header: list[Problem] = field(default_factory=list)
     schema: list[Problem] = field(default_factory=list)
     more: int = 0
 
     @property
     def kept(self) -> int:
-        return len(self.refused) + len(self.schema)
+        return len(self.refused) + len(self.header) + len(self.schema)
 
     @property
     def room(self) -> bool:
         return self.kept < MAX_PROBLEMS
 
-    def add(self, problems: list[Problem], *, refused: bool = False) -> None:
+    def add(self, problems: list[Problem], *, refused: bool = False, header: bool = False) -> None:
         space = max(0, MAX_PROBLEMS - self.kept)
-        (self.refused if refused else self.schema).extend(problems[:space])
+        target = self.refused if refused else self.header if header else self.schema
+        target.extend(problems[:space])
         self.more += max(0, len(problems) - space)
 
     def __bool__(self) -> bool:
@@ -63,8 +65,10 @@ class _Problems:
     def error(self, origin: str) -> FactBaseError:
         from ccifacts import model
 
+        # The lists come before the facts, as in a document; a value the parser refused is not
+        # reported again by the schema.
         seen = {problem.path for problem in self.refused}
-        rest = [problem for problem in self.schema if problem.path not in seen or not problem.path]
+        rest = [p for p in self.header + self.schema if p.path not in seen or not p.path]
         hint = model.HINT if rest or not self.refused else loader.REFUSED_HINT
         return FactBaseError(origin, self.refused + rest, hint=hint, more=self.more)
 
@@ -90,7 +94,7 @@ def compile_into(
         handle,
         origin,
         digest=digest.update if digest is not None else None,
-        progress=lambda size: report.read(size, facts)
+        progress=lambda size: report.read(size, facts),
     )
     writer = db.Writer(connection)
     header: dict[str, Any] = {}
@@ -108,6 +112,8 @@ def compile_into(
                 continue
             if checker is None:
                 checker = model.FactChecker(header, complete=False)
+                if all(key in header for key in model.COLLECTIONS):
+                    writer.texts = db.SearchTexts(header)
             problems.add(event.problems, refused=True)
             valid, found, count = checker.check(event.items, event.first, collect=problems.room)
             if found or count:
@@ -117,10 +123,11 @@ def compile_into(
                 writer.add_facts(event.first, valid)
             facts = event.first + len(event.items)
         lists, found = model.validate_header(header, facts_seen=reader.saw_facts)
-        problems.add(found)
+        problems.add(found, header=True)
         if checker is None:
             checker = model.FactChecker(header, complete=True)
         problems.add(checker.finish(header))
+        writer.flush()
         if writer.has_duplicate_ids():
             problems.add(
                 [
@@ -138,9 +145,10 @@ def compile_into(
         meta = {"facts": writer.facts, "schema_version": lists["schema_version"]}
         if digest is not None:
             meta["key"] = digest.hexdigest()
-        writer.finish(meta)
+        writer.finish(lists, meta)
         return meta
     finally:
+        writer.flush_quietly()
         if was_enabled:
             gc.enable()
         report.stop()

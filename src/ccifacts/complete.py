@@ -68,9 +68,7 @@ def sectors(ctx: typer.Context, incomplete: str) -> Candidates:
 
 def fact_ids(ctx: typer.Context, incomplete: str) -> Candidates:
     base = _base(ctx)
-    return (
-        [] if base is None else _matching(incomplete, base.fact_ids(incomplete.lower()))
-    )
+    return [] if base is None else _matching(incomplete, base.fact_ids(incomplete.lower()))
 
 
 def terms(ctx: typer.Context, incomplete: str) -> Candidates:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,22 +83,6 @@ CREATE INDEX facts_by_value ON facts (value) WHERE value IS NOT NULL;
 CREATE INDEX facts_by_baseline ON facts (baseline_value) WHERE baseline_value IS NOT NULL;
 CREATE INDEX facts_by_change ON facts (yoy_pct) WHERE yoy_pct IS NOT NULL;
 CREATE INDEX fact_terms_by_term ON fact_terms (term, fact);
-"""
-
-FTS_FILL = """
-INSERT INTO facts_fts (rowid, id, label, names, sector, speaker, statement)
-SELECT f.position, f.id, f.label,
-    coalesce((SELECT group_concat(t.search, ' / ') FROM fact_terms AS ft
-              JOIN terms AS t ON t.id = ft.term WHERE ft.fact = f.position), '')
-        || ' / ' || coalesce(m.search, ''),
-    s.search,
-    coalesce(p.search, '') || ' / ' || src.publisher,
-    f.statement
-FROM facts AS f
-JOIN sectors AS s ON s.id = f.sector
-JOIN sources AS src ON src.id = f.source
-LEFT JOIN people AS p ON p.id = f.said_by
-LEFT JOIN measures AS m ON m.id = f.measure
 """
 
 AGGREGATES = """
@@ -181,36 +165,135 @@ def _search_text(*parts: str | None) -> str:
     return " / ".join(part for part in parts if part)
 
 
-@dataclass
+class SearchTexts:
+    """What a fact is found by besides its own words: the names and aliases of its terms and
+    measure, of its sector, its speaker and roles, and its source's publisher, joined once
+    per distinct combination (a base repeats them)."""
+
+    def __init__(self, lists: dict[str, Any]) -> None:
+        def records(key: str) -> list[dict[str, Any]]:
+            found = lists.get(key)
+            return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
+
+        def text(*parts: object) -> str:
+            return _search_text(*(p for p in parts if isinstance(p, str)))
+
+        def aliases(record: dict[str, Any]) -> list[object]:
+            found = record.get("aliases")
+            return list(found) if isinstance(found, list) else []
+
+        def roles(record: dict[str, Any]) -> list[object]:
+            found = record.get("roles")
+            return list(found) if isinstance(found, list) else []
+
+        self.terms = {
+            r.get("id"): text(r.get("id"), r.get("name"), *aliases(r)) for r in records("terms")
+        }
+        self.measures = {r.get("id"): text(r.get("name"), *aliases(r)) for r in records("measures")}
+        self.sectors = {
+            r.get("id"): text(r.get("id"), r.get("name"), *aliases(r)) for r in records("sectors")
+        }
+        self.people = {r.get("id"): text(r.get("name"), *roles(r)) for r in records("people")}
+        self.publishers = {r.get("id"): r.get("publisher") or "" for r in records("sources")}
+        self._names: dict[tuple[tuple[str, ...], str | None], str] = {}
+
+    def row(self, position: int, fact: dict[str, Any]) -> tuple[Any, ...]:
+        """The search index row of a validated fact."""
+        terms = tuple(fact.get("terms", ()))
+        measure = fact.get("measure")
+        names = self._names.get((terms, measure))
+        if names is None:
+            names = " / ".join(
+                [self.terms.get(t, t) for t in terms] + [self.measures.get(measure, "")]
+            )
+            self._names[(terms, measure)] = names
+        speaker = self.people.get(fact.get("said_by"), "")
+        return (
+            position,
+            fact["id"],
+            fact["label"],
+            names,
+            self.sectors.get(fact["sector"], ""),
+            f"{speaker} / {self.publishers.get(fact['source'], '')}",
+            fact["statement"],
+        )
+
+
+_FTS_INSERT = (
+    "INSERT INTO facts_fts (rowid, id, label, names, sector, speaker, statement) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 class Writer:
     """Compiles a fact base into the (new, empty) database of ``connection``: facts arrive in
-    batches as they are validated, the lists once at the end, then the indexes, the search index
-    and the counts are built in SQLite and the database is marked complete."""
+    batches as they are validated and are written by a thread of their own (SQLite does its
+    work, indexing included, without holding the interpreter, so it overlaps with parsing the
+    next batch); the lists come once at the end, then the indexes and the counts are built and
+    the database is marked complete. ``texts`` are the search texts when the lists came before
+    the facts; else the search index is filled at the end."""
 
-    connection: sqlite3.Connection
-    facts: int = 0
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        import queue
+        import threading
 
-    def __post_init__(self) -> None:
+        self.connection = connection
+        self.facts = 0
+        self.texts: SearchTexts | None = None
+        self._indexed = 0
+        self._jobs: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=3)
+        self._failure: BaseException | None = None
         self.connection.executescript(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
             "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
         )
         self.connection.executescript(SCHEMA)
         self.connection.execute("BEGIN")
+        self._thread = threading.Thread(target=self._work, name="ccifacts-writer", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._failure is not None:
+                continue
+            rows, links, search = job
+            try:
+                self.connection.executemany(_FACT_INSERT, rows)
+                self.connection.executemany("INSERT OR IGNORE INTO fact_terms VALUES (?, ?)", links)
+                if search:
+                    self.connection.executemany(_FTS_INSERT, search)
+            except BaseException as error:  # re-raised by flush(), in the compiling thread
+                self._failure = error
 
     def add_facts(self, first: int, facts: Sequence[dict[str, Any]]) -> None:
         """Insert validated facts whose document indexes start at ``first``."""
         rows = [_fact_row(first + offset, fact) for offset, fact in enumerate(facts)]
-        self.connection.executemany(_FACT_INSERT, rows)
-        self.connection.executemany(
-            "INSERT OR IGNORE INTO fact_terms VALUES (?, ?)",
-            [
-                (first + offset, term)
-                for offset, fact in enumerate(facts)
-                for term in fact.get("terms", ())
-            ],
-        )
+        links = [
+            (first + offset, term)
+            for offset, fact in enumerate(facts)
+            for term in fact.get("terms", ())
+        ]
+        search: list[tuple[Any, ...]] = []
+        if self.texts is not None and self._indexed == self.facts:
+            search = [self.texts.row(first + offset, fact) for offset, fact in enumerate(facts)]
+            self._indexed += len(rows)
         self.facts += len(rows)
+        self._jobs.put((rows, links, search))
+
+    def flush_quietly(self) -> None:
+        """Stop the writing thread, whatever happened (the database is being given up)."""
+        if self._thread.is_alive():
+            self._failure = self._failure or RuntimeError("compiling was given up")
+            self._jobs.put(None)
+            self._thread.join()
+
+    def flush(self) -> None:
+        """Wait for the facts to be written (and raise what writing them raised)."""
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
+        if self._failure is not None:
+            raise self._failure
 
     def duplicate_ids(self, limit: int) -> list[tuple[int, str, int]]:
         """(document index, id, how many facts use it) of facts whose id another fact has."""
@@ -262,8 +345,14 @@ class Writer:
             "INSERT INTO sectors (position, id, name, aliases, description, search) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (i, s["id"], s["name"], _json(s["aliases"]), s["description"],
-                 _search_text(s["id"], s["name"], *s["aliases"]))
+                (
+                    i,
+                    s["id"],
+                    s["name"],
+                    _json(s["aliases"]),
+                    s["description"],
+                    _search_text(s["id"], s["name"], *s["aliases"]),
+                )
                 for i, s in enumerate(lists["sectors"])
             ],
         )
@@ -271,8 +360,16 @@ class Writer:
             "INSERT INTO terms (position, id, name, kind, aliases, definition, background, search) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (i, t["id"], t["name"], t["kind"], _json(t["aliases"]), t["definition"],
-                 t["background"], _search_text(t["id"], t["name"], *t["aliases"]))
+                (
+                    i,
+                    t["id"],
+                    t["name"],
+                    t["kind"],
+                    _json(t["aliases"]),
+                    t["definition"],
+                    t["background"],
+                    _search_text(t["id"], t["name"], *t["aliases"]),
+                )
                 for i, t in enumerate(lists["terms"])
             ],
         )
@@ -284,11 +381,20 @@ class Writer:
             ],
         )
         execute(
-            "INSERT INTO measures (position, id, name, aliases, unit, description, headline, search) "
+            "INSERT INTO measures "
+            "(position, id, name, aliases, unit, description, headline, search) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (i, m["id"], m["name"], _json(m["aliases"]), m["unit"], m["description"],
-                 int(m["headline"]), _search_text(m["name"], *m["aliases"]))
+                (
+                    i,
+                    m["id"],
+                    m["name"],
+                    _json(m["aliases"]),
+                    m["unit"],
+                    m["description"],
+                    int(m["headline"]),
+                    _search_text(m["name"], *m["aliases"]),
+                )
                 for i, m in enumerate(lists["measures"])
             ],
         )
@@ -301,24 +407,39 @@ class Writer:
             ],
         )
         names: dict[tuple[str, str], str] = {}
-        for collection, keys in (
+        keyed: tuple[tuple[str, Callable[[dict[str, Any]], tuple[str, ...]]], ...] = (
             ("sectors", lambda r: (r["id"], r["name"], *r["aliases"])),
             ("terms", lambda r: (r["id"], r["name"], *r["aliases"])),
             ("measures", lambda r: (r["id"], r["name"], *r["aliases"])),
             ("people", lambda r: (r["id"], r["name"])),
             ("sources", lambda r: (r["id"],)),
-        ):
+        )
+        for collection, keys in keyed:
             for record in lists[collection]:
                 for key in keys(record):
                     names.setdefault((collection, normalize(key)), record["id"])
         execute("INSERT INTO names VALUES (?, ?, ?)", [(*k, v) for k, v in names.items()])
 
-    def finish(self, meta: dict[str, Any]) -> None:
-        """Build the indexes, the search index and the counts, record ``meta``, and commit."""
+    def finish(self, lists: dict[str, Any], meta: dict[str, Any]) -> None:
+        """Build the indexes, the rest of the search index and the counts, record ``meta``,
+        and commit."""
+        self.flush()
+        if self._indexed < self.facts:
+            # The lists came after the facts: index the facts now, from the database.
+            texts = SearchTexts(lists)
+            rows = self.connection.execute(
+                f"SELECT position, {_SELECT_FACT.removeprefix('SELECT ')} WHERE position >= ?",
+                (self._indexed,),
+            )
+            self.connection.executemany(
+                _FTS_INSERT, (texts.row(row[0], fact_record(row[1:])) for row in rows)
+            )
         script = self.connection.executescript
-        script(INDEXES.replace("CREATE UNIQUE INDEX facts_by_id", "CREATE UNIQUE INDEX IF NOT EXISTS facts_by_id"))
-        self.connection.execute(FTS_FILL)
-        self.connection.execute("INSERT INTO facts_fts (facts_fts) VALUES ('optimize')")
+        script(
+            INDEXES.replace(
+                "CREATE UNIQUE INDEX facts_by_id", "CREATE UNIQUE INDEX IF NOT EXISTS facts_by_id"
+            )
+        )
         script(AGGREGATES)
         self.connection.executemany(
             "INSERT INTO meta VALUES (?, ?)",
@@ -343,9 +464,28 @@ def read_meta(connection: sqlite3.Connection) -> dict[str, Any]:
 def fact_record(row: Sequence[Any]) -> Record:
     """A fact as the JSON contract has it, from a row of ``_SELECT_FACT``."""
     (
-        id_, sector, kind, label, value, unit, qualifier, base_value, base_label, yoy,
-        p_label, p_start, p_end, p_as_of, p_inferred, statement, terms, said_by, source,
-        section, headline, measure,
+        id_,
+        sector,
+        kind,
+        label,
+        value,
+        unit,
+        qualifier,
+        base_value,
+        base_label,
+        yoy,
+        p_label,
+        p_start,
+        p_end,
+        p_as_of,
+        p_inferred,
+        statement,
+        terms,
+        said_by,
+        source,
+        section,
+        headline,
+        measure,
     ) = row
     return {
         "id": id_,
@@ -516,11 +656,24 @@ def count_facts(connection: sqlite3.Connection, filters: Filters, *, dated: bool
     return int(connection.execute(f"SELECT count(*) FROM facts{where}", params).fetchone()[0])
 
 
-def positions_with_value(connection: sqlite3.Connection, value: float | int) -> dict[int, str]:
-    """Facts that give ``value`` as their figure, baseline or stated change: position -> field."""
+def positions_with_value(
+    connection: sqlite3.Connection, value: float | int, below: float | int | None = None
+) -> dict[int, str]:
+    """Facts that give ``value`` (or, with ``below``, a figure from ``value`` up to but not
+    including ``below``) as their figure, baseline or stated change: position -> field."""
     found: dict[int, str] = {}
-    for column, name in (("yoy_pct", "yoy_pct"), ("baseline_value", "baseline.value"), ("value", "value")):
-        for (position,) in connection.execute(f"SELECT position FROM facts WHERE {column} = ?", (value,)):
+    for column, name in (
+        ("yoy_pct", "yoy_pct"),
+        ("baseline_value", "baseline.value"),
+        ("value", "value"),
+    ):
+        params: tuple[float | int, ...]
+        if below is None:
+            sql, params = f"SELECT position FROM facts WHERE {column} = ?", (value,)
+        else:
+            sql = f"SELECT position FROM facts WHERE {column} >= ? AND {column} < ?"
+            params = (value, below)
+        for (position,) in connection.execute(sql, params):
             found[position] = name
     return found
 
@@ -555,7 +708,9 @@ def neighbours(connection: sqlite3.Connection, fact_id: str, count: int) -> list
     return [str(row[0]) for row in before[::-1] + after]
 
 
-def ids_with_prefix(connection: sqlite3.Connection, prefix: str, limit: int) -> list[tuple[str, str]]:
+def ids_with_prefix(
+    connection: sqlite3.Connection, prefix: str, limit: int
+) -> list[tuple[str, str]]:
     """(id, label) of the facts whose id starts with ``prefix``, in id order."""
     return [
         (str(i), str(label))
@@ -572,7 +727,9 @@ def _decode(record: dict[str, Any], *keys: str) -> dict[str, Any]:
     return record
 
 
-def _records(connection: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+def _records(
+    connection: sqlite3.Connection, sql: str, params: Sequence[Any] = ()
+) -> Iterator[dict[str, Any]]:
     cursor = connection.execute(sql, params)
     columns = [d[0] for d in cursor.description]
     for row in cursor:
@@ -601,7 +758,10 @@ def terms(connection: sqlite3.Connection, term_ids: Sequence[str] | None = None)
     if term_ids is not None:
         sql += f" WHERE id IN ({', '.join('?' * len(term_ids))})"
         params = list(term_ids)
-    return [_decode(r, "aliases", "facts") for r in _records(connection, sql + " ORDER BY position", params)]
+    return [
+        _decode(r, "aliases", "facts")
+        for r in _records(connection, sql + " ORDER BY position", params)
+    ]
 
 
 def people(connection: sqlite3.Connection) -> list[Record]:
@@ -656,31 +816,31 @@ def positions(connection: sqlite3.Connection, filters: Filters) -> list[int]:
     return [int(r[0]) for r in connection.execute(f"SELECT position FROM facts{where}", params)]
 
 
-def fact_dates(connection: sqlite3.Connection, positions: Sequence[int]) -> dict[int, tuple[str, str]]:
-    """Position -> (start, end) of each fact's period as sortable full dates."""
-    found: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(positions), 500):
-        chunk = positions[start : start + 500]
-        for p, first, last in connection.execute(
-            f"SELECT position, date_start, date_end FROM facts WHERE position IN "
-            f"({', '.join('?' * len(chunk))})",
-            chunk,
-        ):
-            found[int(p)] = (str(first), str(last))
-    return found
+@dataclass(frozen=True)
+class Facet:
+    """What the ranking of a search looks at besides words: a fact's kind, unit, measure and
+    when it holds."""
+
+    kind: str
+    unit: str | None
+    measure: str | None
+    date_start: str
+    date_end: str
+    changed: bool
 
 
-def fact_measures(connection: sqlite3.Connection, positions: Sequence[int]) -> dict[int, tuple[str | None, str]]:
-    """Position -> (measure or None, end date) of each fact."""
-    found: dict[int, tuple[str | None, str]] = {}
+def fact_facets(connection: sqlite3.Connection, positions: Sequence[int]) -> dict[int, Facet]:
+    """Position -> the facet of each fact."""
+    found: dict[int, Facet] = {}
     for start in range(0, len(positions), 500):
         chunk = positions[start : start + 500]
-        for p, measure, last in connection.execute(
-            f"SELECT position, measure, date_end FROM facts WHERE position IN "
-            f"({', '.join('?' * len(chunk))})",
+        for p, kind, unit, measure, first, last, changed in connection.execute(
+            "SELECT position, kind, unit, measure, date_start, date_end, "
+            "yoy_pct IS NOT NULL OR baseline_value IS NOT NULL OR unit = 'times' FROM facts "
+            f"WHERE position IN ({', '.join('?' * len(chunk))})",
             chunk,
         ):
-            found[int(p)] = (measure, str(last))
+            found[int(p)] = Facet(kind, unit, measure, str(first), str(last), bool(changed))
     return found
 
 
@@ -692,17 +852,17 @@ def _weights() -> str:
 
 
 def search(
-    connection: sqlite3.Connection, expression: str, limit: int
+    connection: sqlite3.Connection, expression: str, limit: int | None
 ) -> list[tuple[int, float]]:
     """(position, bm25 score: lower is better) of the facts matching an FTS5 ``expression``,
-    best first, at most ``limit``."""
+    best first, at most ``limit`` (all if None)."""
     try:
         return [
             (int(p), float(s))
             for p, s in connection.execute(
                 f"SELECT rowid, bm25(facts_fts, {_weights()}) AS score FROM facts_fts "
                 "WHERE facts_fts MATCH ? ORDER BY score, rowid LIMIT ?",
-                (expression, limit),
+                (expression, -1 if limit is None else limit),
             )
         ]
     except sqlite3.OperationalError:
@@ -817,7 +977,8 @@ CREATE TABLE fact_terms (fact TEXT REFERENCES facts(id), term TEXT REFERENCES te
 EXPORT_FILL = """
 INSERT INTO export.sources SELECT id, publisher, title, subtitle, published, url, kind, document,
     language, coverage, coverage_note, sections, inferred FROM main.sources ORDER BY position;
-INSERT INTO export.sectors SELECT id, name, aliases, description FROM main.sectors ORDER BY position;
+INSERT INTO export.sectors SELECT id, name, aliases, description FROM main.sectors
+    ORDER BY position;
 INSERT INTO export.terms SELECT id, name, kind, aliases, definition, background FROM main.terms
     ORDER BY position;
 INSERT INTO export.people SELECT id, name, roles FROM main.people ORDER BY position;

@@ -14,8 +14,6 @@ from ccifacts.text import inert
 from ccifacts.units import figure, number, percent_change
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from rich.console import RenderableType
 
     from ccifacts.render import Drawable
@@ -54,7 +52,9 @@ def fact_rows(base: FactBase, fact: Record) -> list[tuple[str, str]]:
     if fact["measure"]:
         measure = base.measures_by_id.get(fact["measure"])
         name = measure["name"] if measure else fact["measure"]
-        rows.append(("Measure", f"{fact['measure']} ({name}): `ccifacts history {fact['measure']}`"))
+        rows.append(
+            ("Measure", f"{fact['measure']} ({name}): `ccifacts history {fact['measure']}`")
+        )
     source = base.sources_by_id[fact["source"]]
     published = human_date(source["published"])
     rows.append(("Source", f'{source["publisher"]}, "{source["title"]}", {published}'))
@@ -122,7 +122,9 @@ def term_card(
     if fields is not None:
         listing = views.Listing(views.TERM, [term])
         chosen = views.resolve_fields(listing, fields, flat=False, json=False)
-        return card(term["name"], [(views.header(p), views.human(views.TERM, term, p)) for p in chosen])
+        return card(
+            term["name"], [(views.header(p), views.human(views.TERM, term, p)) for p in chosen]
+        )
     rows = [
         ("Term", term["id"]),
         ("Name", term["name"]),
@@ -163,7 +165,7 @@ def info_text(summary: dict[str, Any]) -> str:
     return "".join(inert(line) + "\n" for line in lines)
 
 
-def validation_summary(base: FactBase | Any) -> dict[str, Any]:
+def validation_summary(base: Any) -> dict[str, Any]:
     """What ``validate`` reports of a valid fact base: its path and counts by sector."""
     return {
         "path": str(base.path),
@@ -173,8 +175,14 @@ def validation_summary(base: FactBase | Any) -> dict[str, Any]:
     }
 
 
-_SINGULAR = {"sources": "source", "sectors": "sector", "terms": "term", "people": "person",
-             "measures": "measure", "facts": "fact"}
+_SINGULAR = {
+    "sources": "source",
+    "sectors": "sector",
+    "terms": "term",
+    "people": "person",
+    "measures": "measure",
+    "facts": "fact",
+}
 
 
 def _counted(count: int, what: str) -> str:

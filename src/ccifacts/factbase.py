@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 Record = dict[str, Any]
+__all__ = ["FactBase", "Record"]
 
 if TYPE_CHECKING:
     from ccifacts.api import Lookups as FactBase

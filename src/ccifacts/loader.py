@@ -5,7 +5,8 @@ memory does not grow with the number of facts. Hooks refuse what JSON parsers di
 duplicate keys, NaN and Infinity, numbers too large or too small for a float or too long to be a
 sane integer, and lone surrogates; each refused value becomes a problem with its JSON path, so
 validation can report everything at once. Broken JSON is a ``FactBaseError`` with line and
-column. Validation against the schema happens in ``ccifacts.model``, driven by ``ccifacts.store``."""
+column. Validation against the schema happens in ``ccifacts.model``, driven by
+``ccifacts.build``."""
 
 from __future__ import annotations
 
@@ -104,7 +105,9 @@ def open_source(path: Path) -> tuple[IO[bytes], os.stat_result | None]:
     try:
         handle = path.open("rb")
     except FileNotFoundError:
-        raise fail("no such file", "Check the path given to --facts or in $CCIFACTS_FACTS.") from None
+        raise fail(
+            "no such file", "Check the path given to --facts or in $CCIFACTS_FACTS."
+        ) from None
     except IsADirectoryError:
         raise fail("is a directory", "Pass the path of a .json file inside it.") from None
     except PermissionError:
@@ -298,7 +301,9 @@ class Reader:
             if not math.isfinite(value):
                 return reader._refuse(f"{inert(literal[:20])}... is too large for a number")
             if value == 0 and re.search(r"[1-9]", literal.lower().partition("e")[0]):
-                return reader._refuse(f"{inert(literal[:20])} is too small for a number (it is not 0)")
+                return reader._refuse(
+                    f"{inert(literal[:20])} is too small for a number (it is not 0)"
+                )
             return value
 
         def parse_constant(name: str) -> _Flagged:
@@ -388,7 +393,7 @@ class Reader:
                 raise FactBaseError(
                     self.origin,
                     [Problem(f"the document must be a JSON object, not {name}")],
-                    hint="A fact base is a JSON object: {\"schema_version\": 1, ...}.",
+                    hint='A fact base is a JSON object: {"schema_version": 1, ...}.',
                 )
             raise self._syntax("Expecting value", self.pos)
         self.pos += 1
@@ -480,7 +485,12 @@ def _refused(root: list[Any], where: str) -> list[Problem]:
         stack.extend(reversed(pending))  # so the first child's subtree is walked first
     prefix = where
     return [
-        Problem(p.message, (prefix + p.path.removeprefix("[0]")) if prefix else p.path.removeprefix("[0]").lstrip("."))
+        Problem(
+            p.message,
+            (prefix + p.path.removeprefix("[0]"))
+            if prefix
+            else p.path.removeprefix("[0]").lstrip("."),
+        )
         for p in problems
     ]
 

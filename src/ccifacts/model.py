@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, NotRequired, get_args
 
 from pydantic import (
     AfterValidator,
@@ -24,10 +24,9 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
-    model_validator,
     with_config,
 )
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
 from ccifacts.errors import Problem
 from ccifacts.text import inert, normalize
@@ -52,9 +51,7 @@ Unit = Literal[
     "TEU",
     "km",
 ]
-Qualifier = Literal[
-    "exact", "more_than", "at_least", "approx", "nearly", "less_than", "up_to"
-]
+Qualifier = Literal["exact", "more_than", "at_least", "approx", "nearly", "less_than", "up_to"]
 FactKind = Literal["metric", "milestone", "policy", "plan", "target", "profile"]
 TermKind = Literal[
     "programme", "policy", "platform", "organisation", "place", "concept", "currency"
@@ -411,7 +408,11 @@ def _reference_context(document: dict[str, Any]) -> dict[str, Any]:
         owners[collection] = {}
         for record in records:
             aliases = record.get("aliases")
-            names = [record["id"], record.get("name"), *(aliases if isinstance(aliases, list) else [])]
+            names = [
+                record["id"],
+                record.get("name"),
+                *(aliases if isinstance(aliases, list) else []),
+            ]
             for name in names:
                 if isinstance(name, str):
                     owners[collection].setdefault(normalize(name), set()).add(record["id"])
@@ -429,7 +430,9 @@ def path(loc: Iterable[int | str]) -> str:
     return text
 
 
-def _problems(error: ValidationError, prefix: tuple[int | str, ...] = (), first: int = 0) -> list[Problem]:
+def _problems(
+    error: ValidationError, prefix: tuple[int | str, ...] = (), first: int = 0
+) -> list[Problem]:
     """Problems of one validation; for a batch of facts, item 0 is item ``first``."""
     problems: list[Problem] = []
     for detail in error.errors(include_url=False):
@@ -441,7 +444,10 @@ def _problems(error: ValidationError, prefix: tuple[int | str, ...] = (), first:
         if kind != "extra_forbidden":
             # A union member or function-validator tag is not a key of the document; an unknown
             # key's name is (whatever it is called), so it is kept.
-            loc = (*(p for p in loc[:-1] if not _is_tag(p)), *([loc[-1]] if not _is_tag(loc[-1]) else []))
+            loc = (
+                *(p for p in loc[:-1] if not _is_tag(p)),
+                *([loc[-1]] if not _is_tag(loc[-1]) else []),
+            )
         message = detail["msg"].removeprefix("Value error, ")
         if kind == "missing":
             message = "required key is missing"
@@ -462,7 +468,9 @@ _TAGS = {"int", "float", "str", "bool", "function-plain", "function-after"}
 
 
 def _is_tag(part: int | str) -> bool:
-    return isinstance(part, str) and (part in _TAGS or part.startswith(("function-", "nullable[")) or "[" in part)
+    return isinstance(part, str) and (
+        part in _TAGS or part.startswith(("function-", "nullable[")) or "[" in part
+    )
 
 
 _PATTERNS = {
@@ -552,7 +560,7 @@ class FactChecker:
         count = 0
         valid: list[dict[str, Any]] = []
         try:
-            valid = _FACTS.validate_python(facts)
+            valid = [dict(fact) for fact in _FACTS.validate_python(facts)]
         except ValidationError as error:
             if collect:
                 ranked += [(*_order(p.path), p) for p in _problems(error, ("facts",), first)]
@@ -579,7 +587,9 @@ class FactChecker:
             self.deferred.append((index, collection, value, extra))
         elif value not in known:
             where = f"facts[{index}].{key}"
-            yield Problem(f"unknown {_SINGULAR[collection]} {quote(value)}{closest(value, known)}", where)
+            yield Problem(
+                f"unknown {_SINGULAR[collection]} {quote(value)}{closest(value, known)}", where
+            )
 
     def _relations(self, fact: dict[str, Any], index: int) -> Iterator[Problem]:
         at = f"facts[{index}]"
@@ -598,7 +608,9 @@ class FactChecker:
         terms = fact.get("terms")
         if isinstance(terms, list):
             known = self.known["terms"]
-            unknown = [t for t in terms if isinstance(t, str) and known is not None and t not in known]
+            unknown = [
+                t for t in terms if isinstance(t, str) and known is not None and t not in known
+            ]
             if known is None:
                 self.deferred += [(index, "terms", t, None) for t in terms if isinstance(t, str)]
             messages = [f"unknown term {quote(t)}{closest(t, known or ())}" for t in unknown]
@@ -635,7 +647,12 @@ class FactChecker:
         """Check the references that waited for lists that came after the facts."""
         self._set(header, complete=True)
         problems: list[Problem] = []
-        keys = {"sectors": "sector", "people": "said_by", "sources": "source", "measures": "measure"}
+        keys = {
+            "sectors": "sector",
+            "people": "said_by",
+            "sources": "source",
+            "measures": "measure",
+        }
         for index, collection, value, extra in self.deferred:
             if collection == "sections":
                 sections = self.sections.get(extra or "")
@@ -648,7 +665,9 @@ class FactChecker:
                     )
             elif collection == "terms":
                 if value not in (self.known["terms"] or set()):
-                    problems.append(Problem(f"unknown term {quote(value)}", f"facts[{index}].terms"))
+                    problems.append(
+                        Problem(f"unknown term {quote(value)}", f"facts[{index}].terms")
+                    )
             else:
                 problems += self._reference(index, collection, keys[collection], value)
         self.deferred = []

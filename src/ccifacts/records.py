@@ -32,7 +32,7 @@ class Record:
         raise AttributeError(f"{type(self).__name__} is read-only")
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._data == self._data  # type: ignore[attr-defined]
+        return isinstance(other, Record) and type(other) is type(self) and other._data == self._data
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self._data.get("id")))
@@ -43,7 +43,8 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         """The record as the JSON contract has it (a new dict, yours to change)."""
-        return _copy(self._data)
+        copied: dict[str, Any] = _copy(self._data)
+        return copied
 
     @classmethod
     def many(cls: type[R], records: list[dict[str, Any]]) -> list[R]:
@@ -78,7 +79,7 @@ class Period(Record):
 class Fact(Record):
     """One sourced statement, with its figure when it has one."""
 
-    _nested = {"baseline": Baseline, "period": Period}
+    _nested: ClassVar[dict[str, type[Record]]] = {"baseline": Baseline, "period": Period}
     id: str
     sector: str
     kind: str
@@ -173,7 +174,7 @@ class Change(Record):
     """A before/after, year-on-year or n-fold figure, with the ratio and percent change
     (those ccifacts computed are listed in ``derived``)."""
 
-    _nested = {"period": Period}
+    _nested: ClassVar[dict[str, type[Record]]] = {"period": Period}
     id: str
     sector: str
     label: str

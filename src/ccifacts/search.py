@@ -12,6 +12,7 @@ comes first; ties go by id. Nothing here prints; the database is asked through `
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import sqlite3
@@ -30,22 +31,259 @@ CANDIDATES = 400
 
 # Words that carry no subject: asked of every fact, or of none.
 STOP_WORDS = frozenset(
-    """a about above after again all also am an and any are as at be been before being below
-    between both but by can could did do does doing done during each either else ever every for
-    from further get gets give given go had has have having he her here hers him his how i if in
-    into is it its itself just let like many me more most much my no nor not now of off on once
-    only or other our ours out over own please same she should show so some such tell than that
-    the their theirs them then there these they this those through thus to too under until up us
-    very was we were what whats when where whether which while who whom whose why will with
-    within would yet you your""".split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "done",
+        "during",
+        "each",
+        "either",
+        "else",
+        "ever",
+        "every",
+        "for",
+        "from",
+        "further",
+        "get",
+        "gets",
+        "give",
+        "given",
+        "go",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "let",
+        "like",
+        "many",
+        "me",
+        "more",
+        "most",
+        "much",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "please",
+        "same",
+        "she",
+        "should",
+        "show",
+        "so",
+        "some",
+        "such",
+        "tell",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "thus",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "us",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "whats",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "would",
+        "yet",
+        "you",
+        "your",
+        "became",
+        "become",
+        "bring",
+        "brought",
+        "came",
+        "come",
+        "comes",
+        "does",
+        "goes",
+        "going",
+        "gone",
+        "got",
+        "keep",
+        "kept",
+        "know",
+        "knows",
+        "make",
+        "makes",
+        "made",
+        "move",
+        "moved",
+        "moves",
+        "need",
+        "needs",
+        "put",
+        "said",
+        "say",
+        "says",
+        "see",
+        "seen",
+        "seem",
+        "seems",
+        "take",
+        "takes",
+        "taken",
+        "took",
+        "tell",
+        "told",
+        "want",
+        "wants",
+        "went",
+        "kind",
+        "kinds",
+        "lot",
+        "lots",
+        "part",
+        "parts",
+        "thing",
+        "things",
+        "type",
+        "types",
+        "way",
+        "ways",
+    ]
 )
 # Words that narrow a question only a little: they count towards the ranking when a fact has
 # them, but a fact is not required to.
 WEAK_WORDS = frozenset(
-    """amount amounts big biggest chongqing count figure figures first have high highest how
-    large largest latest level levels long low lowest many much new now number numbers per
-    quantity rate recent singapore size small total totals value values year years""".split()
+    [
+        "amount",
+        "amounts",
+        "big",
+        "biggest",
+        "chongqing",
+        "count",
+        "figure",
+        "figures",
+        "first",
+        "have",
+        "high",
+        "highest",
+        "how",
+        "large",
+        "largest",
+        "latest",
+        "level",
+        "levels",
+        "long",
+        "low",
+        "lowest",
+        "many",
+        "money",
+        "much",
+        "new",
+        "now",
+        "number",
+        "numbers",
+        "per",
+        "quantity",
+        "rate",
+        "recent",
+        "singapore",
+        "size",
+        "small",
+        "total",
+        "totals",
+        "value",
+        "values",
+        "year",
+        "years",
+    ]
 )
+# Words that ask for the latest figure, not for a word of a fact.
+_RECENT = re.compile(
+    r"\b(so far|to date|up to now|until now|as of now|at present|these days|right now|"
+    r"currently|current|nowadays|now|today|latest|most recent|recently|this year)\b"
+)
+# What a question counts or measures: the word after "how many".
+_FOCUS = re.compile(r"\b(how many|how much|number of|amount of|total)\s+([^\W_]+)")
+# An FTS5 column filter: a match in a fact's own id or label, or the names it mentions.
+_KEY_COLUMNS = "{id label names} : "
+_OWN_COLUMNS = "{id label} : "
+_NAME_COLUMN = "{names} : "
 _TOKEN = re.compile(r"\"[^\"]*\"|[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 _SCALES = {
     "k": 10**3,
@@ -170,6 +408,7 @@ class Searcher:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
+        self.scores: dict[int, float] = {}
 
     # --- reading the query --------------------------------------------------------------------
 
@@ -196,7 +435,9 @@ class Searcher:
                 target.append(word)
         return strong, weak, phrases
 
-    def _group(self, word: str, synonyms: dict[tuple[str, ...], list[str]], stems: list[str]) -> _Group:
+    def _group(
+        self, word: str, synonyms: dict[tuple[str, ...], list[str]], stems: list[str]
+    ) -> _Group:
         alternatives = [_quote(word)]
         for other in synonyms.get(tuple(stems), []):
             alternatives.append(_quote(other))
@@ -213,7 +454,7 @@ class Searcher:
         for cut in range(1, len(word)):
             left, right = word[:cut], word[cut:]
             stems = db.stems(self.connection, [left, right])
-            if all(s and s[0] in known or db.known_words(self.connection, s) for s in stems):
+            if all((s and s[0] in known) or db.known_words(self.connection, s) for s in stems):
                 phrase = f"{left} {right}"
                 if db.document_count(self.connection, _quote(phrase)):
                     return phrase
@@ -225,16 +466,21 @@ class Searcher:
             return None
         from rapidfuzz.distance import OSA
 
-        limit = 1 if len(word) <= 4 else 2
+        limit = 1 if min(len(word), len(stem)) <= 4 else 2
         best: tuple[int, int, str] | None = None
         for candidate, docs in db.words_near(self.connection, len(stem), limit + 3):
+            if candidate in STOP_WORDS or candidate in WEAK_WORDS:
+                continue  # a typo of a subject is never corrected into a word of no subject
             distance = min(
                 OSA.distance(stem, candidate, score_cutoff=limit),
                 OSA.distance(word, candidate, score_cutoff=limit),
-                OSA.distance(word[: len(candidate)], candidate, score_cutoff=limit)
-                + (0 if len(word) - len(candidate) <= 4 and len(candidate) >= 4 else limit + 1),
             )
-            if distance > limit or candidate[:1] != stem[:1] and distance > 1:
+            # A long stem may be the start of a longer misspelt word ("informaton" is
+            # "inform..."), but a short one would match too much ("sing" in "singpore").
+            if len(candidate) >= 6 and 0 < len(word) - len(candidate) <= 4:
+                head = OSA.distance(word[: len(candidate)], candidate, score_cutoff=limit)
+                distance = min(distance, head + 1)
+            if distance > limit or (candidate[:1] != stem[:1] and distance > 1):
                 continue
             key = (distance, -docs, candidate)
             if best is None or key < best:
@@ -250,7 +496,7 @@ class Searcher:
         stemmed = db.stems(self.connection, words)
         for surface, stems in zip(words, stemmed, strict=True):
             if stems == [stem]:
-                return surface
+                return str(surface)
         return stem
 
     # --- searching ----------------------------------------------------------------------------
@@ -261,7 +507,10 @@ class Searcher:
         """Facts that answer ``query``, best first (at most ``limit``)."""
         text = fold(query[:MAX_QUERY_CHARS])
         notes: list[str] = []
+        recent = bool(_RECENT.search(text))
+        text = _RECENT.sub(" ", text)
         numbers, rest = _numbers(text)
+        rest, synonym_groups = self._phrases(rest)
         strong, weak, phrases = self._words(rest)
         if len(strong) + len(weak) + len(phrases) > MAX_WORDS:
             notes.append(f"only the first {MAX_WORDS} words of the query are looked for")
@@ -269,20 +518,19 @@ class Searcher:
             weak = weak[: max(0, MAX_WORDS - len(strong))]
             phrases = phrases[: max(0, MAX_WORDS - len(strong) - len(weak))]
         groups, corrections, unknown = self._groups(strong, phrases)
+        groups += [g for g in synonym_groups if self._found(g)]
+        self._weigh(groups)
+        self._focus(groups, _FOCUS.search(rest))
         weak_groups = [g for g in self._weak(weak) if self._found(g)]
         value_hits = self._value_hits(numbers)
-        result = self._rank(groups, weak_groups, numbers, value_hits, filters)
-        total = len(result)
+        intent = _Intent.of(text, numbers, recent=recent)
+        ranked, total = self._rank(groups, weak_groups, intent, value_hits, filters, limit)
         if limit is not None:
-            result = result[:limit]
-        return Result(db.facts_at(self.connection, result), total, corrections, unknown, notes)
+            ranked = ranked[:limit]
+        return Result(db.facts_at(self.connection, ranked), total, corrections, unknown, notes)
 
     def _weak(self, words: list[str]) -> list[_Group]:
-        groups = []
-        for word in words:
-            group = _Group(word, [_quote(word)], weak=True)
-            groups.append(group)
-        return groups
+        return [_Group(word, [_quote(word)], weak=True) for word in words]
 
     def _groups(
         self, words: list[str], phrases: list[str]
@@ -320,12 +568,53 @@ class Searcher:
                 groups.append(group)
             else:
                 unknown.append(phrase)
-        # Rare words say more: a group's weight is its inverse document frequency.
+        return groups, corrections, unknown
+
+    def _weigh(self, groups: list[_Group]) -> None:
+        """Rare words say more: a group's weight is its inverse document frequency. A word that
+        no fact has in its id, label or names (only in a statement's prose: "flew", "take")
+        narrows the question less: it counts, but is not required."""
         total = max(1, db.count_facts(self.connection, db.Filters()))
         for group in groups:
-            found_in = max(1, self._found(group))
-            group.weight = 1.0 + math.log(total / found_in)
-        return groups, corrections, unknown
+            group.weight = 1.0 + math.log(total / max(1, self._found(group)))
+            group.weak = not db.document_count(self.connection, _KEY_COLUMNS + group.expression)
+        if groups and all(group.weak for group in groups):
+            for group in groups:
+                group.weak = False
+
+    def _focus(self, groups: list[_Group], asked: re.Match[str] | None) -> None:
+        """In "how many X ..." the thing counted (X) must be found; the question's other words
+        are required only if some fact names them together with X in its own id or label
+        ("how many countries can you ship to through the ILSTC": the ILSTC yes, "ship" no)."""
+        if asked is None:
+            return
+        focus = next((g for g in groups if g.text == asked[2] and not g.weak), None)
+        if focus is None:
+            return
+        for group in groups:
+            if group is focus or group.weak:
+                continue
+            together = f"{_OWN_COLUMNS}{focus.expression} AND {_OWN_COLUMNS}{group.expression}"
+            if not db.document_count(self.connection, together):
+                group.weak = True
+
+    def _phrases(self, text: str) -> tuple[str, list[_Group]]:
+        """The synonyms of more than one word that the query writes ("a year", "per cent"),
+        each as a group of its own, and the query without them."""
+        groups = []
+        for phrase, others in self._multiword().items():
+            pattern = r"(?<!\w)" + r"[\s-]+".join(map(re.escape, phrase.split())) + r"(?!\w)"
+            if re.search(pattern, text):
+                text = re.sub(pattern, " ", text)
+                groups.append(_Group(phrase, [_quote(phrase)] + [_quote(o) for o in others]))
+        return text, groups
+
+    def _multiword(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for word, other in db.synonym_pairs(self.connection):
+            if " " in word:
+                found.setdefault(word, []).append(other)
+        return found
 
     def _synonyms(self) -> dict[tuple[str, ...], list[str]]:
         """Each synonym's search tokens -> the other words of its groups."""
@@ -339,80 +628,113 @@ class Searcher:
             found.setdefault(tuple(stems[word]), []).append(other)
         return found
 
-    def _value_hits(self, numbers: list[_Number]) -> dict[int, int]:
-        """Position -> how well a fact's figures match the query's numbers (2: its value, 1: its
-        baseline or stated change)."""
-        hits: dict[int, int] = {}
+    def _value_hits(self, numbers: list[_Number]) -> dict[int, float]:
+        """Position -> how well a fact's figures match the query's numbers: its value most, its
+        baseline or stated change less; a small whole number also matches a figure it rounds
+        or cuts ("237%" finds +237.3%), a little less."""
+        hits: dict[int, float] = {}
+
+        def add(found: dict[int, str], scale: float) -> None:
+            for position, where in found.items():
+                score = (3.0 if where == "value" else 1.5) * scale
+                hits[position] = max(hits.get(position, 0.0), score)
+
         for number in numbers:
+            # "2024" is more likely a year than a figure.
+            scale = 0.5 if number.year is not None else 1.0
             for value in number.values:
                 plain = int(value) if value == value.to_integral_value() else float(value)
-                for position, where in db.positions_with_value(self.connection, plain).items():
-                    score = 2 if where == "value" else 1
-                    hits[position] = max(hits.get(position, 0), score)
+                exact = db.positions_with_value(self.connection, plain)
+                add(exact, scale)
+                if not exact and isinstance(plain, int) and plain < 10_000:
+                    add(
+                        db.positions_with_value(self.connection, plain - 0.5, plain + 1),
+                        0.5 * scale,
+                    )
         return hits
 
     def _rank(
         self,
         groups: list[_Group],
         weak: list[_Group],
-        numbers: list[_Number],
-        value_hits: dict[int, int],
+        intent: _Intent,
+        value_hits: dict[int, float],
         filters: db.Filters | None,
-    ) -> list[int]:
+        limit: int | None,
+    ) -> tuple[list[int], int]:
+        """Positions of the facts that answer, best first (at least ``limit`` of them, all if
+        None), and how many answer in all. The candidates are the facts with every required
+        word (else with any of them) and those whose figure is a number of the query; the best
+        ``CANDIDATES`` by BM25 are scored by what they match, the rest follow in BM25 order."""
         if not groups and not value_hits:
-            return []
+            return [], 0
         allowed = self._allowed(filters)
-        if groups:
-            everything = " AND ".join(g.expression for g in groups)
-            scored = db.search(self.connection, everything, CANDIDATES * 10)
-            if not scored and len(groups) > 1:
-                anything = " OR ".join(g.expression for g in groups)
-                scored = db.search(self.connection, anything, CANDIDATES * 10)
+        fetch = None if limit is None or allowed is not None else max(CANDIDATES, limit)
+        required = [g for g in groups if not g.weak]
+        bm25: dict[int, float] = {}
+        expression = ""
+        if required:
+            expression = " AND ".join(g.expression for g in required)
+            bm25 = dict(db.search(self.connection, expression, fetch))
+            if not bm25:
+                expression = " OR ".join(g.expression for g in groups)
+                bm25 = dict(db.search(self.connection, expression, fetch))
+        others = [p for p in value_hits if p not in bm25]
+        if fetch is not None and len(bm25) >= fetch:
+            # Only the best were fetched: count the rest, and keep the numbers' facts that
+            # the words also find in their place among them.
+            outside = set(others) - db.matching(self.connection, expression, others)
+            total = db.document_count(self.connection, expression) + len(outside)
+            others = sorted(outside)
         else:
-            scored = []
-        bm25 = dict(scored)
-        candidates = list(bm25)
-        for position in value_hits:
-            if position not in bm25:
-                candidates.append(position)
+            total = len(bm25) + len(others)
+        candidates = list(bm25) + others
         if allowed is not None:
             candidates = [p for p in candidates if p in allowed]
+            total = len(candidates)
         head = candidates[:CANDIDATES]
-        coverage: dict[int, float] = dict.fromkeys(head, 0.0)
-        if len(groups) > 1 or not bm25:
-            for group in groups:
-                for position in db.matching(self.connection, group.expression, head):
-                    coverage[position] += group.weight
-        else:
-            for position in head:
-                coverage[position] = groups[0].weight if groups and position in bm25 else 0.0
-        bonus: dict[int, float] = dict.fromkeys(head, 0.0)
+        score = dict.fromkeys(head, 0.0)
+        for group in groups:
+            share = 0.4 if group.weak else 1.0
+            for position in db.matching(self.connection, group.expression, head):
+                score[position] += share * group.weight
+            # Where a word is found says how much the fact is about it: its own id or label
+            # most, the names of what it mentions less.
+            for position in db.matching(self.connection, _OWN_COLUMNS + group.expression, head):
+                score[position] += 0.6 * share * group.weight
+            for position in db.matching(self.connection, _NAME_COLUMN + group.expression, head):
+                score[position] += 0.2 * share * group.weight
         for group in weak:
             for position in db.matching(self.connection, group.expression, head):
-                bonus[position] += 0.25
-        words = [g.text for g in groups if " " not in g.text and not g.alternatives[0].endswith("*")]
-        for first, second in zip(words, words[1:], strict=False):
+                score[position] += 0.25
+        words = [
+            g.text for g in groups if " " not in g.text and not g.alternatives[0].endswith("*")
+        ]
+        for first, second in itertools.pairwise(words):
             for position in db.matching(self.connection, _quote(f"{first} {second}"), head):
-                bonus[position] += 0.5
-        years = {n.year for n in numbers if n.year is not None}
-        dates = db.fact_dates(self.connection, head)
+                score[position] += 1.0
+        # What picks one point of a measure over another: its figure or its year in the query.
+        specific = dict.fromkeys(head, 0.0)
+        for position, value in value_hits.items():
+            if position in score:
+                score[position] += value
+                specific[position] += value
+        facts = db.fact_facets(self.connection, head)
+        worst = min(bm25.values(), default=0.0) or -1.0
         for position in head:
-            start, end = dates.get(position, ("", ""))
-            if any(start[:4] <= str(year) <= end[:4] for year in years if start and end):
-                bonus[position] += 0.5
-
-        def key(position: int) -> tuple[float, ...]:
-            return (
-                -round(coverage.get(position, 0.0), 6),
-                -value_hits.get(position, 0),
-                -bonus.get(position, 0.0),
-                bm25.get(position, 0.0),
-                position,
-            )
-
-        ranked = sorted(head, key=key)
-        ranked = self._recent_first(ranked, value_hits, bonus)
-        return ranked + candidates[CANDIDATES:]
+            facet = facts.get(position)
+            if facet is not None:
+                score[position] += intent.bonus(facet)
+                specific[position] += intent.year_bonus(facet)
+                # A decade of reports: the later of two equal answers is the one people want,
+                # and the latest when they ask for "now".
+                score[position] += (1.5 if intent.recent else 0.3) * _recency(facet)
+            # BM25 (negative: lower is better) breaks near-ties: at most a point.
+            score[position] += bm25.get(position, 0.0) / worst
+        self.scores = score  # kept for `benchmarks/search_quality.py --explain`
+        ranked = sorted(head, key=lambda p: (-round(score[p], 6), p))
+        ranked = self._recent_first(ranked, specific, facts)
+        return ranked + candidates[CANDIDATES:], total
 
     def _allowed(self, filters: db.Filters | None) -> set[int] | None:
         if filters is None or filters == db.Filters():
@@ -420,16 +742,16 @@ class Searcher:
         return set(db.positions(self.connection, filters))
 
     def _recent_first(
-        self, ranked: list[int], value_hits: dict[int, int], bonus: dict[int, float]
+        self, ranked: list[int], specific: dict[int, float], facts: dict[int, db.Facet]
     ) -> list[int]:
-        """Among points of one measure, the most recent first (unless the query's number or year
-        picks an older one): each measure's points are reordered within the places they hold."""
-        info = db.fact_measures(self.connection, ranked)
+        """Among the points of one measure, the most recent first, unless the query's number
+        or year names another: each measure's points are reordered within the places they
+        hold, so the measure keeps its rank among other facts."""
         slots: dict[str, list[int]] = {}
         for index, position in enumerate(ranked):
-            measure = info.get(position, (None, ""))[0]
-            if measure is not None:
-                slots.setdefault(measure, []).append(index)
+            facet = facts.get(position)
+            if facet is not None and facet.measure is not None:
+                slots.setdefault(facet.measure, []).append(index)
         result = list(ranked)
         for indexes in slots.values():
             if len(indexes) < 2:
@@ -437,12 +759,110 @@ class Searcher:
             members = [ranked[i] for i in indexes]
             members.sort(
                 key=lambda p: (
-                    -value_hits.get(p, 0),
-                    -bonus.get(p, 0.0),
-                    -int(info[p][1].replace("-", "") or 0),
+                    -specific[p],
+                    -int(facts[p].date_end.replace("-", "") or 0),
                     p,
                 )
             )
             for index, position in zip(indexes, members, strict=True):
                 result[index] = position
         return result
+
+
+_UNIT_WORDS = {
+    "years": "years",
+    "days": "days",
+    "hours": "hours",
+    "weeks": "per_week",
+    "times": "times",
+}
+
+
+def _recency(facet: db.Facet) -> float:
+    """0 for a fact of 2015 or before, 1 for one of 2025 or after, linearly between."""
+    year = int(facet.date_end[:4]) if facet.date_end[:4].isdigit() else 2015
+    return min(1.0, max(0.0, (year - 2015) / 10))
+
+
+@dataclass
+class _Intent:
+    """What kind of answer a question asks for ("how long" asks for a duration, "when" for a
+    date), so facts of that kind score a little higher."""
+
+    units: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    currency: str | None = None
+    percent: bool = False
+    years: frozenset[int] = frozenset()
+    change: bool = False
+    named_unit: bool = False
+    recent: bool = False
+
+    @classmethod
+    def of(cls, text: str, numbers: list[_Number], *, recent: bool = False) -> _Intent:
+        units: set[str] = set()
+        kinds: set[str] = set()
+        # "how many years", "how many days": the unit asked for, named.
+        named = re.search(r"\bhow many (years|days|hours|weeks|times)\b", text)
+        if named:
+            units |= {_UNIT_WORDS[named[1]]}
+            strong = True
+        else:
+            strong = False
+        if re.search(r"\bhow (long|fast|quick(ly)?)\b|\b(days?|hours?|duration)\b", text):
+            units |= {"days", "hours", "years"}
+        if re.search(r"\bhow many\b|\bnumber of\b", text):
+            units |= {"count", "per_week", "per_day", "per_year", "TEU"}
+        if re.search(r"\bhow much\b|\bworth\b|\bvalue\b", text):
+            units |= {"USD", "RMB", "SGD", "metric_tons", "TEU"}
+        if re.search(r"\bwhen\b|\bwhat year\b|\bdate\b", text):
+            kinds |= {"milestone"}
+        if re.search(r"\b(percent|percentage|share|proportion|rate)\b|%", text):
+            units |= {"percent"}
+        if re.search(r"\b(times|fold|multiple)\b", text):
+            units |= {"times"}
+        if re.search(r"\b(goal|target|aim|plan|will|by 20\d\d)\b", text):
+            kinds |= {"target", "plan"}
+        change = bool(
+            re.search(
+                r"\b(grow|grew|grown|growth|increase[sd]?|rise|rose|risen|change[sd]?|compared|"
+                r"year on year|yoy|up|more than before|since)\b",
+                text,
+            )
+        )
+        currency = next((n.currency for n in numbers if n.currency), None)
+        if currency is None:
+            words = [
+                _CURRENCY_WORDS[w] for w in re.findall(r"[a-z$]+", text) if w in _CURRENCY_WORDS
+            ]
+            currency = words[0] if words else None
+        percent = any(n.percent for n in numbers)
+        years = frozenset(n.year for n in numbers if n.year is not None)
+        return cls(
+            frozenset(units), frozenset(kinds), currency, percent, years, change, strong, recent
+        )
+
+    def bonus(self, facet: db.Facet) -> float:
+        points = 0.0
+        if facet.unit is not None and facet.unit in self.units:
+            points += 2.0 if self.named_unit else 1.0
+        if self.change and facet.changed:
+            points += 1.0
+        if facet.kind in self.kinds:
+            points += 1.0
+        if self.currency is not None and facet.unit == self.currency:
+            points += 1.0
+        if self.percent and facet.unit == "percent":
+            points += 0.5
+        return points + self.year_bonus(facet)
+
+    def year_bonus(self, facet: db.Facet) -> float:
+        """1 when the fact holds in (or ends with) a year the query names, half of that when
+        its period only spans it."""
+        if self.years and facet.date_start and facet.date_end:
+            first, last = int(facet.date_start[:4]), int(facet.date_end[:4])
+            if last in self.years:
+                return 1.0
+            if any(first <= year <= last for year in self.years):
+                return 0.5
+        return 0.0

@@ -20,6 +20,7 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from ccifacts import __version__, build, db, loader
 from ccifacts.errors import FactBaseError, Problem
@@ -119,7 +120,12 @@ def _pointer_name(path: Path, status: os.stat_result) -> str:
             status.st_ctime_ns,
         )
     )
-    return blake2b(_fingerprint() + text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest() + ".pointer"
+    return (
+        blake2b(
+            _fingerprint() + text.encode("utf-8", "surrogateescape"), digest_size=16
+        ).hexdigest()
+        + ".pointer"
+    )
 
 
 def _read_small(path: Path, size: int) -> bytes | None:
@@ -168,7 +174,7 @@ def _entry_is_whole(path: Path) -> bool:
 def _uri(path: Path) -> str:
     from urllib.parse import quote
 
-    return f"file:{quote(os.path.abspath(path))}?mode=ro&immutable=1"
+    return f"file:{quote(str(Path(path).absolute()))}?mode=ro&immutable=1"
 
 
 def _open_entry(path: Path, key: str) -> sqlite3.Connection | None:
@@ -206,39 +212,57 @@ def open_base(
     with handle:
         key = None
         pointer = None
+        started = time.time_ns()
         if status is not None and folder is not None:
-            if status.st_size < POINTER_MIN_BYTES:
-                digest = new_digest()
-                data = handle.read(status.st_size + 1)
-                digest.update(data)
-                key = digest.hexdigest()
-                handle.seek(0)
-            else:
+            if status.st_size >= POINTER_MIN_BYTES:
                 pointer = folder / _pointer_name(path, status)
                 found = _read_small(pointer, 65)
                 if found is not None and re.fullmatch(rb"[0-9a-f]{64}\n", found):
                     key = found.decode().strip()
-            if key is not None:
-                entry = folder / f"{key}.sqlite3"
-                connection = _open_entry(entry, key)
-                if connection is not None:
-                    _touch(entry)
-                    if pointer is not None:
-                        _touch(pointer)
-                    return Opened(connection, path, key, entry, notes)
-        started = time.time_ns()
+            if key is None:
+                # Hashing is a fraction of compiling: look before compiling again.
+                key = _hash(handle)
+                handle.seek(0)
+            entry = folder / f"{key}.sqlite3"
+            connection = _open_entry(entry, key)
+            if connection is not None:
+                _touch(entry)
+                _remember(pointer, status, key, started)
+                return Opened(connection, path, key, entry, notes)
         opened = _compile(path, handle, status, folder, progress)
         opened.notes += notes
-    if pointer is not None and status is not None and opened.entry is not None:
-        settled = max(status.st_mtime_ns, status.st_ctime_ns) < started - _SETTLED_NS
-        if settled:
-            _write_atomically(pointer, f"{opened.key}\n".encode())
+    if opened.entry is not None:
+        _remember(pointer, status, opened.key, started)
     return opened
+
+
+def _hash(handle: IO[bytes]) -> str:
+    digest = new_digest()
+    limit = loader.max_bytes()
+    read = 0
+    while block := handle.read(4 * 1024 * 1024):
+        read += len(block)
+        if read > limit:
+            break  # the compile that follows reports the limit
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def _remember(pointer: Path | None, status: os.stat_result | None, key: str, started: int) -> None:
+    """Write the pointer from a large file's status to its key, once the file is older than
+    the clock's resolution (so an edit in the same tick cannot keep its time stamps)."""
+    if pointer is None or status is None:
+        return
+    if max(status.st_mtime_ns, status.st_ctime_ns) < started - _SETTLED_NS:
+        if _read_small(pointer, 65) != f"{key}\n".encode():
+            _write_atomically(pointer, f"{key}\n".encode())
+        else:
+            _touch(pointer)
 
 
 def _compile(
     path: Path,
-    handle: loader.IO[bytes],
+    handle: IO[bytes],
     status: os.stat_result | None,
     folder: Path | None,
     progress: build.Progress | None,
@@ -272,7 +296,9 @@ def _compile(
         temporary.replace(entry)
     except OSError:
         temporary.unlink(missing_ok=True)
-        raise FactBaseError(origin, [Problem("the compiled database could not be stored")]) from None
+        raise FactBaseError(
+            origin, [Problem("the compiled database could not be stored")]
+        ) from None
     _prune(folder)
     opened = _open_entry(entry, key)
     if opened is None:  # replaced meanwhile by another process's, or damaged: compile privately
@@ -314,18 +340,12 @@ def _prune(folder: Path) -> None:
     pointers: list[tuple[float, Path]] = []
     now = time.time()
     try:
-        names = os.listdir(folder)
+        paths = list(folder.iterdir())
     except OSError:
         return
-    for name in names:
-        path = folder / name
-        kind = (
-            entries
-            if _ENTRY.fullmatch(name)
-            else pointers
-            if _POINTER.fullmatch(name)
-            else None
-        )
+    for path in paths:
+        name = path.name
+        kind = entries if _ENTRY.fullmatch(name) else pointers if _POINTER.fullmatch(name) else None
         if kind is None and not _TEMPORARY.fullmatch(name):
             continue
         try:

@@ -1,12 +1,11 @@
 """Commands about the fact base itself: info, validate, schema, verify and export."""
 
-
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import typer
 
-from ccifacts.cli.app import note
+from ccifacts.cli.core import note
 from ccifacts.cli.output import TEXT_OR_JSON, Output, command
 from ccifacts.errors import ExitCode, UsageError
 from ccifacts.render import OutputFormat
@@ -72,6 +71,15 @@ def verify(
         typer.Argument(metavar="SOURCE.txt", help="Plain-text source document."),
     ],
     out: Output,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            metavar="SOURCE",
+            help="Check the facts of this source [default: the source whose document is "
+            "SOURCE.txt, else every fact].",
+        ),
+    ] = None,
 ) -> None:
     """List facts whose value, baseline or change cannot be found in a source text.
 
@@ -82,12 +90,20 @@ def verify(
     Example:
       ccifacts verify ../shared/sources/cci-decade-2025-11-10.txt
     """
+    from types import SimpleNamespace
+
     from ccifacts import verify as verifier
     from ccifacts import views
 
     base = out.load()
     text = verifier.read_source(source_text)
-    result = verifier.check(base.lookups(), text)
+    if source is not None:
+        chosen = [base.source(source).id]
+    else:
+        chosen = [s.id for s in base.sources() if s.document == source_text.name]
+    where = base.filters(source=chosen) if chosen else None
+    facts = [f.to_dict() for f in base.facts(where=where)]
+    result = verifier.check(cast(Any, SimpleNamespace(facts=facts)), text)
     title = "Figures not found in the source"
     out.listing(views.Listing(views.UNTRACED, result.untraced, title=title, empty=""))
     note(

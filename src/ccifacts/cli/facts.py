@@ -2,14 +2,13 @@
 history. Each parses its own arguments, asks the Python API (``ccifacts.api``) and hands the
 records to ``Output``."""
 
-
 import sys
 from typing import Annotated, Any
 
 import typer
 
 from ccifacts import complete
-from ccifacts.cli.app import note
+from ccifacts.cli.core import note
 from ccifacts.cli.output import TEXT_OR_JSON, Output, command
 from ccifacts.errors import UsageError
 from ccifacts.text import quoted
@@ -32,7 +31,12 @@ def list_(out: Output) -> None:
     where = out.where(base)
     found = base.facts(where=where, sort=out.sort, limit=out.limit)
     out.listing(
-        views.Listing(views.FACT, [f.to_dict() for f in found], title="Facts", empty="no facts match the filters"),
+        views.Listing(
+            views.FACT,
+            [f.to_dict() for f in found],
+            title="Facts",
+            empty="no facts match the filters",
+        ),
         total=base.count(where) if out.limit is not None else None,
     )
 
@@ -97,8 +101,10 @@ def search(words: QueryArgument, out: Output) -> None:
     from ccifacts import views
 
     text = " ".join(words)
-    if not text.strip():
-        raise UsageError("the query has no words to search for", 'Try: ccifacts search "digital RMB"')
+    if finder.highlight_pattern(text) is None:
+        raise UsageError(
+            "the query has no words to search for", 'Try: ccifacts search "digital RMB"'
+        )
     base = out.load()
     where = out.where(base) if _given(out.filter_options) else None
     result = base.search(text, limit=None if out.sort else out.limit, where=where)
@@ -156,14 +162,17 @@ def ask(words: QueryArgument, out: Output) -> None:
       ccifacts ask cross-border financing --json
     """
     from ccifacts import answer
+    from ccifacts import search as finder
 
     text = " ".join(words)
-    if not text.strip():
+    if finder.highlight_pattern(text) is None:
         raise UsageError("the question has no words", 'Try: ccifacts ask "how many weekly flights"')
     base = out.load()
     result = base.search(text, limit=3)
     _say_corrections(out, text, result)
-    answers = [answer.record(base, fact.to_dict(), rank) for rank, fact in enumerate(result.facts, 1)]
+    answers = [
+        answer.record(base, fact.to_dict(), rank) for rank, fact in enumerate(result.facts, 1)
+    ]
     if not answers:
         note(_nothing_found(base, text, result))
     out.document(answers, answer.text(answers))
@@ -384,7 +393,9 @@ def history(
         out.listing(views.Listing(views.MEASURE, rows, title="Measures"))
         return
     found = base.find_measure(" ".join(measure))
-    points = views.sort_records(views.POINT, [p.to_dict() for p in base.history(found.id)], out.sort)
+    points = views.sort_records(
+        views.POINT, [p.to_dict() for p in base.history(found.id)], out.sort
+    )
     if out.limit is not None:
         points = points[-out.limit :]
     out.listing(

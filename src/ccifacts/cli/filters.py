@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from ccifacts.api import FactBase
 
 
-def _many(flag: str, short: str | None, metavar: str, help_text: str, completion: Any = None) -> Any:
+def _many(
+    flag: str, short: str | None, metavar: str, help_text: str, completion: Any = None
+) -> Any:
     names = [flag] + ([short] if short else [])
     return Annotated[
         list[str] | None,
@@ -40,7 +42,9 @@ def _one(flag: str, metavar: str, help_text: str) -> Any:
 
 OPTIONS: dict[str, tuple[Any, Any]] = {
     "sector": (
-        _many("--sector", "-s", "SECTOR", "Only this sector (id, name or alias).", complete.sectors),
+        _many(
+            "--sector", "-s", "SECTOR", "Only this sector (id, name or alias).", complete.sectors
+        ),
         None,
     ),
     "kind": (
@@ -53,8 +57,14 @@ OPTIONS: dict[str, tuple[Any, Any]] = {
         ),
         None,
     ),
-    "term": (_many("--term", "-t", "TERM", "Only facts that mention this term.", complete.terms), None),
-    "source": (_many("--source", None, "SOURCE", "Only facts from this source (`ccifacts sources`)."), None),
+    "term": (
+        _many("--term", "-t", "TERM", "Only facts that mention this term.", complete.terms),
+        None,
+    ),
+    "source": (
+        _many("--source", None, "SOURCE", "Only facts from this source (`ccifacts sources`)."),
+        None,
+    ),
     "said_by": (_many("--said-by", None, "PERSON", "Only facts this person is quoted for."), None),
     "qualifier": (
         _many(
@@ -70,7 +80,10 @@ OPTIONS: dict[str, tuple[Any, Any]] = {
         Annotated[bool, typer.Option("--headline", help="Only the headline figures.")],
         False,
     ),
-    "since": (_one("--since", "DATE", "Only facts whose period ends on or after DATE (YYYY[-MM[-DD]])."), None),
+    "since": (
+        _one("--since", "DATE", "Only facts whose period ends on or after DATE (YYYY[-MM[-DD]])."),
+        None,
+    ),
     "until": (_one("--until", "DATE", "Only facts whose period starts on or before DATE."), None),
     "min": (
         _one("--min", "FIGURE", 'Only figures of at least FIGURE: 1000000000 or "USD 1 billion".'),
@@ -89,7 +102,8 @@ def figure(text: str, option: str) -> tuple[int | float, str | None]:
     if len(numbers) != 1 or len(numbers[0].values) != 1 or rest.strip():
         raise UsageError(
             f"{option} is not a figure: {quoted(text)}",
-            'Write a number, with a scale or a unit if you like: 1900, 1.9k, "USD 26 billion", 20%.',
+            "Write a number, with a scale or a unit if you like: "
+            '1900, 1.9k, "USD 26 billion", 20%.',
         )
     number = numbers[0]
     value = next(iter(number.values))

@@ -1,6 +1,5 @@
 """Commands about what the facts refer to: sectors, terms and define, people, sources and cite."""
 
-
 from enum import StrEnum
 from typing import Annotated
 
@@ -117,7 +116,9 @@ def cite(
     out: Output,
     style: Annotated[
         CitationStyle,
-        typer.Option("--style", metavar="STYLE", case_sensitive=False, help="plain, markdown or bibtex."),
+        typer.Option(
+            "--style", metavar="STYLE", case_sensitive=False, help="plain, markdown or bibtex."
+        ),
     ] = CitationStyle.PLAIN,
 ) -> None:
     """Print a ready citation of the source of a fact (each fact cites its own source).

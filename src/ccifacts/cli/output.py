@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ccifacts import complete
-from ccifacts.cli.app import EXIT_CODES, Command, app, note
+from ccifacts.cli.core import EXIT_CODES, Command, app, note
 from ccifacts.errors import OutputError, UsageError
 from ccifacts.render import OutputFormat, resolve_format
 from ccifacts.text import ascii_json
@@ -172,10 +172,14 @@ class Output:
             OutputFormat.JSONL,
             OutputFormat.MARKDOWN,
         ):
-            why = "a Markdown table needs its header" if self.format is OutputFormat.MARKDOWN else (
-                f"{self.format.value} has no header row"
+            why = (
+                "a Markdown table needs its header"
+                if self.format is OutputFormat.MARKDOWN
+                else (f"{self.format.value} has no header row")
             )
-            raise UsageError(f"--no-headers does not apply: {why}", "Use it with table, csv or tsv.")
+            raise UsageError(
+                f"--no-headers does not apply: {why}", "Use it with table, csv or tsv."
+            )
         self.color = _use_color(options["color"], self.terminal)
         self._base: FactBase | None = None
         self.limit: int | None = None
@@ -375,7 +379,18 @@ def command(
     return register
 
 
-_NOT_FILTERS = {"ctx", "facts", "format_", "json_", "fields", "no_headers", "color", "limit", "sort", "reverse"}
+_NOT_FILTERS = {
+    "ctx",
+    "facts",
+    "format_",
+    "json_",
+    "fields",
+    "no_headers",
+    "color",
+    "limit",
+    "sort",
+    "reverse",
+}
 
 
 def sort_fields(sort: list[str] | None, reverse: bool) -> list[str]:

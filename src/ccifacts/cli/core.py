@@ -64,11 +64,11 @@ class Command(TyperCommand):
     """A command whose usage line names arguments plainly (``ID``, ``QUERY...``) and which
     refuses an option that cannot repeat given twice, instead of keeping the last silently."""
 
-    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)
         return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         _refuse_repeats(self, ctx, args)
         return super().parse_args(ctx, args)
 
@@ -90,14 +90,16 @@ def _refuse_repeats(command: Any, ctx: typer.Context, args: list[str]) -> None:
             continue
         key = param.name or name
         if key in seen:
-            ctx.fail(f"{inert(name)} is given twice (also as {inert(seen[key])}); it takes one value")
+            ctx.fail(
+                f"{inert(name)} is given twice (also as {inert(seen[key])}); it takes one value"
+            )
         seen[key] = name
 
 
 class _Group(TyperGroup):
     """The command group, with the one place where errors become messages and exit codes."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args:
             # A bare `ccifacts` asks what it can do: the help, and success.
             typer.echo(ctx.get_help(), color=ctx.color)
@@ -105,7 +107,7 @@ class _Group(TyperGroup):
         _refuse_repeats(self, ctx, args[: _first_command(self, ctx, args)])
         return super().parse_args(ctx, args)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
@@ -253,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     stdout = sys.stdout
     guarded = _GuardedStdout(stdout)
-    sys.stdout = guarded  # type: ignore[assignment]
+    sys.stdout = guarded
     code = 0
     try:
         app(args=argv, prog_name="ccifacts")
