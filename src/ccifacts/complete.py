@@ -1,7 +1,10 @@
-"""Shell-completion callbacks: sector names and aliases, fact ids, term ids and names, fact kinds
-and field names. They run on every Tab, so they load the fact base through the same cache as
-commands (no Pydantic on a hit) and never raise: a broken fact base just completes nothing. This
-is part of the command-line layer: Typer reads the callbacks' annotations at run time."""
+"""Shell-completion callbacks: sector ids and aliases, fact ids, term ids, fact kinds and field
+names. They run on every Tab, so they load the fact base through the same cache as commands (no
+Pydantic on a hit) and never raise: a broken fact base just completes nothing. What they hand to
+the shell comes from a fact base anyone may have written, and shells evaluate it (zsh's
+``_arguments`` evals the candidate list), so every candidate passes ``shell_safe`` and every
+description goes through ``help_text``. This is part of the command-line layer: Typer reads the
+callbacks' annotations at run time."""
 
 import os
 from pathlib import Path
@@ -13,6 +16,14 @@ if TYPE_CHECKING:
     from ccifacts.api import Lookups as FactBase
 
 Candidates = list[tuple[str, str]]
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+# Characters that mean themselves inside a word in every shell: no quotes, backslash, `$`,
+# backquote, glob or brace characters, `~`, `#`, `!`, `;`, `&`, `|`, `<`, `>`, parentheses,
+# whitespace, control or non-ASCII characters.
+_WORD_CHARS = _ALNUM | frozenset("_.:@%+=,/-")
+# What a description may hold: nothing zsh's double quotes, Rich markup or emoji codes act on,
+# nothing zsh globs (with GLOB_SUBST) and no control or invisible characters.
+_HELP_CHARS = _ALNUM | frozenset(" .,+&/-")
 # Which kind of record each command lists, for completing --fields.
 _COMMAND_KINDS = {
     "sectors": "sector",
@@ -40,14 +51,38 @@ def _base(ctx: typer.Context) -> "FactBase | None":
         return None
 
 
+def shell_safe(value: str) -> bool:
+    """Whether ``value`` can be offered to any shell as a completion: a word that means itself
+    unquoted in bash, zsh and fish (ASCII letters, digits and ``_.:@%+=,/-``), that starts with
+    a letter or digit (so it is neither an option, nor ``=cmd`` in zsh, nor ``~user``)."""
+    return value[:1] in _ALNUM and all(char in _WORD_CHARS for char in value)
+
+
+def help_text(text: str, shell: str) -> str:
+    """The description to show next to a candidate in ``shell``: ``text`` with every run of
+    characters outside ASCII letters, digits, space and ``.,+&/-`` made one space, for zsh;
+    nothing for other shells. Typer's bash script never shows descriptions, and its fish and
+    PowerShell output puts Rich's rendering of the description (wrapped at the terminal's
+    width) on the candidate's line, so a long one turns its wrapped lines into candidates."""
+    if shell != "zsh":
+        return ""
+    return " ".join("".join(char if char in _HELP_CHARS else " " for char in text).split())
+
+
+def _shell() -> str:
+    # Typer names the shell it completes for in the instruction, such as "complete_zsh".
+    return os.environ.get("_CCIFACTS_COMPLETE", "").partition("_")[2]
+
+
 def _matching(incomplete: str, candidates: Candidates) -> Candidates:
     prefix = incomplete.casefold()
+    shell = _shell()
     seen: set[str] = set()
     found: Candidates = []
-    for value, help_text in candidates:
-        if value.casefold().startswith(prefix) and value not in seen:
+    for value, text in candidates:
+        if value.casefold().startswith(prefix) and value not in seen and shell_safe(value):
             seen.add(value)
-            found.append((value, help_text))
+            found.append((value, help_text(text, shell)))
     return found
 
 
@@ -57,12 +92,7 @@ def sectors(ctx: typer.Context, incomplete: str) -> Candidates:
         return []
     return _matching(
         incomplete,
-        [
-            (name, s["name"])
-            for s in base.sectors
-            for name in (s["id"], *s["aliases"])
-            if " " not in name
-        ],
+        [(name, s["name"]) for s in base.sectors for name in (s["id"], *s["aliases"])],
     )
 
 
@@ -91,7 +121,8 @@ def _field_candidates(kind_name: str, incomplete: str) -> Candidates:
     chosen = set(done.split(",")) if done else set()
     # "all" stands alone: it cannot follow other fields.
     options = [p for p in kind.valid() if p not in chosen] + ([] if done else ["all"])
-    return [(prefix + p, "") for p in options if p.startswith(last)]
+    # The typed fields come back in every candidate: they must be safe words too.
+    return [(prefix + p, "") for p in options if p.startswith(last) and shell_safe(prefix + p)]
 
 
 def fields(ctx: typer.Context, incomplete: str) -> Candidates:

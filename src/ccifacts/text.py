@@ -1,24 +1,39 @@
 """Text helpers shared by every output path: ``inert`` makes a string safe to print on a terminal
-(control, C1, bidirectional and other invisible format characters become visible escapes, so a
-fact base cannot clear a screen, set a clipboard or reorder a line), and ``normalize`` folds text
-for matching (case, hyphens, punctuation and runs of spaces do not matter)."""
+(control, C1, format and other invisible or blank-looking characters become visible escapes, so a
+fact base cannot clear a screen, set a clipboard, reorder a line or hide text), and ``normalize``
+folds text for matching (case, hyphens, punctuation and runs of spaces do not matter)."""
 
 from __future__ import annotations
 
 import re
 
-# C0 controls (tab and newline are handled by the caller's `keep`), DEL and C1 controls, and the
-# Unicode format characters that can hide or reorder text: soft hyphen, Arabic letter mark,
-# zero-width characters, bidi embeddings/overrides/isolates, word joiners, line/paragraph
-# separators, the BOM and interlinear annotation marks.
-_FORMAT_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f" + _FORMAT_CHARS
+# Every character of Unicode category Cf (format: bidi controls, zero-width characters, the BOM,
+# the TAG characters that can hide text, ...) in Unicode 14.0, Python 3.11's unicodedata. Written
+# out because deriving it takes 0.1 s, on every run; tests/test_invisible.py derives it and fails,
+# printing the new value, when another Python's unicodedata disagrees.
+_FORMAT_CHARS = (
+    "\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+# Blank look-alikes: the default-ignorable code points that are not Cf (a terminal draws them as
+# nothing): the combining grapheme joiner, the Hangul fillers, the Khmer inherent vowels, the
+# Mongolian and other variation selectors, the reserved U+2065, U+FFF0-FFF8 and the rest of
+# U+E0000-E0FFF; and U+2800 BRAILLE PATTERN BLANK, which looks like a space but is not one.
+_BLANK_CHARS = (
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2065\u2800\u3164\ufe00-\ufe0f\uffa0"
+    "\ufff0-\ufff8\U000e0000-\U000e0fff"
+)
+# C0 controls (tab and newline are handled by the caller's `keep`), DEL and C1 controls, the line
+# and paragraph separators, format characters and blank look-alikes.
+_INVISIBLE = f"\u2028\u2029{_FORMAT_CHARS}{_BLANK_CHARS}"
+_UNSAFE = f"\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}"
 _UNSAFE_ALL = re.compile(f"[{_UNSAFE}\t\n]")
 _UNSAFE_KEEP_NEWLINES = re.compile(f"[{_UNSAFE}]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # What json.dumps(ensure_ascii=False) leaves raw (it escapes only C0 controls) that must not reach
-# a terminal: DEL, C1, format characters and lone surrogates.
-_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_FORMAT_CHARS}\ud800-\udfff]")
+# a terminal: DEL, C1, the characters above and lone surrogates.
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_INVISIBLE}\ud800-\udfff]")
 _NON_WORD = re.compile(r"[\W_]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
@@ -32,12 +47,20 @@ def _escape(match: re.Match[str]) -> str:
         return "\\n"
     if char == "\r":
         return "\\r"
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def inert(text: str, *, keep_newlines: bool = False) -> str:
-    """Return ``text`` with every character that could act on a terminal shown as an escape.
+    """Return ``text`` with every character that could act on a terminal, or hide, shown as an
+    escape.
 
+    Escaped are C0 and C1 controls, DEL, the line and paragraph separators, every format (Cf)
+    character, blank look-alikes (the Hangul fillers, variation selectors, U+2800 ...) and lone
+    surrogates. Tab, newline and carriage return become ``\\t``, ``\\n`` and ``\\r``; any other
+    character becomes Python's escape for it, whose letter fixes its length: ``\\xhh`` up to
+    U+00FF, ``\\uhhhh`` up to U+FFFF and ``\\Uhhhhhhhh`` above (U+E0041 is ``\\U000e0041``).
     Printable text, including markup-like brackets and emoji codes, is left verbatim: it is the
     renderer's job not to interpret it. With ``keep_newlines`` tabs and newlines survive (for
     formats that can hold them, such as quoted CSV fields and table cells).
@@ -50,9 +73,11 @@ def inert(text: str, *, keep_newlines: bool = False) -> str:
 
 
 def json_inert(json_text: str) -> str:
-    """Escape, as \\uXXXX, the characters JSON text may hold raw that a terminal would act on.
-    Valid JSON stays valid and means the same: these characters only occur inside strings."""
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+    """Escape, as ``\\uXXXX`` (a surrogate pair above U+FFFF, as JSON requires), the characters
+    JSON text may hold raw that a terminal would act on or that hide text: those ``inert``
+    escapes. Valid JSON stays valid and means the same: these characters only occur inside
+    strings."""
+    return _JSON_UNSAFE.sub(_json_escape, json_text)
 
 
 def ascii_json(json_text: str) -> str:
