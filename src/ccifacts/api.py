@@ -196,7 +196,12 @@ class FactBase:
             return found
 
         ids = list(dict.fromkeys(self._run(candidates)))
-        close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
+        scored = sorted(
+            ((difflib.SequenceMatcher(None, wanted, i).ratio(), i) for i in ids), reverse=True
+        )
+        best = scored[0][0] if scored else 0.0
+        # Only the ids about as close as the closest: a typo of one id names that id.
+        close = [i for ratio, i in scored if ratio >= 0.6 and ratio >= best - 0.1][:3]
         if not close:
             return "`ccifacts list` shows them all; `ccifacts search WORDS` finds them by content."
         return f"did you mean: {', '.join(inert(i) for i in close)}?"

@@ -81,10 +81,13 @@ def compile_into(
     digest: Any | None = None,
     progress: Progress | None = None,
     total: int | None = None,
+    threaded: bool = False,
 ) -> dict[str, Any]:
     """Read, validate and compile the fact base from ``handle`` into the empty database of
     ``connection``; its meta data, or ``FactBaseError`` listing the problems. ``digest`` (a
-    hash object) is fed every byte read, and its hex digest is recorded as the database's key."""
+    hash object) is fed every byte read, and its hex digest is recorded as the database's key.
+    ``threaded``: ``connection`` may be used from another thread (``check_same_thread=False``),
+    so SQLite writes while the next batch is parsed."""
     from ccifacts import model
 
     report = progress or Progress()
@@ -96,7 +99,7 @@ def compile_into(
         digest=digest.update if digest is not None else None,
         progress=lambda size: report.read(size, facts),
     )
-    writer = db.Writer(connection)
+    writer = db.Writer(connection, threaded=threaded)
     header: dict[str, Any] = {}
     problems = _Problems()
     checker: model.FactChecker | None = None

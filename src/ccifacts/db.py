@@ -124,6 +124,19 @@ def date_key(partial: str, *, end: bool) -> str:
     return partial
 
 
+_TERMS_JSON: dict[tuple[str, ...], str] = {}
+
+
+def _terms_json(terms: Sequence[str]) -> str:
+    key = tuple(terms)
+    found = _TERMS_JSON.get(key)
+    if found is None:
+        found = _json(list(key))
+        if len(_TERMS_JSON) < 10_000:  # a base repeats a few lists of terms; bound the memo
+            _TERMS_JSON[key] = found
+    return found
+
+
 def _fact_row(position: int, fact: dict[str, Any]) -> tuple[Any, ...]:
     get = fact.get
     baseline = get("baseline")
@@ -149,7 +162,7 @@ def _fact_row(position: int, fact: dict[str, Any]) -> tuple[Any, ...]:
         as_of,
         int(period.get("inferred", False)),
         fact["statement"],
-        _json(get("terms", [])),
+        _terms_json(get("terms", ())),
         get("said_by"),
         fact["source"],
         get("section"),
@@ -231,9 +244,10 @@ class Writer:
     work, indexing included, without holding the interpreter, so it overlaps with parsing the
     next batch); the lists come once at the end, then the indexes and the counts are built and
     the database is marked complete. ``texts`` are the search texts when the lists came before
-    the facts; else the search index is filled at the end."""
+    the facts; else the search index is filled at the end. Without ``threaded`` (a connection
+    that may only be used by the thread that made it) the facts are written as they come."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, *, threaded: bool = False) -> None:
         import queue
         import threading
 
@@ -250,20 +264,29 @@ class Writer:
         self.connection.executescript(SCHEMA)
         self.connection.execute("BEGIN")
         self._thread = threading.Thread(target=self._work, name="ccifacts-writer", daemon=True)
-        self._thread.start()
+        self._threaded = threaded
+        if threaded:
+            self._thread.start()
 
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
             if self._failure is not None:
                 continue
-            rows, links, search = job
             try:
-                self.connection.executemany(_FACT_INSERT, rows)
-                self.connection.executemany("INSERT OR IGNORE INTO fact_terms VALUES (?, ?)", links)
-                if search:
-                    self.connection.executemany(_FTS_INSERT, search)
+                self._write(*job)
             except BaseException as error:  # re-raised by flush(), in the compiling thread
                 self._failure = error
+
+    def _write(
+        self,
+        rows: list[tuple[Any, ...]],
+        links: list[tuple[Any, ...]],
+        search: list[tuple[Any, ...]],
+    ) -> None:
+        self.connection.executemany(_FACT_INSERT, rows)
+        self.connection.executemany("INSERT OR IGNORE INTO fact_terms VALUES (?, ?)", links)
+        if search:
+            self.connection.executemany(_FTS_INSERT, search)
 
     def add_facts(self, first: int, facts: Sequence[dict[str, Any]]) -> None:
         """Insert validated facts whose document indexes start at ``first``."""
@@ -278,7 +301,10 @@ class Writer:
             search = [self.texts.row(first + offset, fact) for offset, fact in enumerate(facts)]
             self._indexed += len(rows)
         self.facts += len(rows)
-        self._jobs.put((rows, links, search))
+        if self._threaded:
+            self._jobs.put((rows, links, search))
+        else:
+            self._write(rows, links, search)
 
     def flush_quietly(self) -> None:
         """Stop the writing thread, whatever happened (the database is being given up)."""
@@ -940,9 +966,9 @@ def words_near(connection: sqlite3.Connection, length: int, slack: int) -> list[
 def texts(connection: sqlite3.Connection, position: int) -> str:
     """The words a fact is found by (its label, statement and the names it mentions)."""
     row = connection.execute(
-        "SELECT f.id || ' ' || f.label || ' ' || f.statement || ' ' || "
+        "SELECT f.label || ' ' || f.statement || ' ' || "
         "coalesce((SELECT group_concat(t.search, ' ') FROM fact_terms AS ft "
-        "JOIN terms AS t ON t.id = ft.term WHERE ft.fact = f.position), '') "
+        "JOIN terms AS t ON t.id = ft.term WHERE ft.fact = f.position), '') || ' ' || f.id "
         "FROM facts AS f WHERE position = ?",
         (position,),
     ).fetchone()
@@ -968,7 +994,8 @@ CREATE TABLE facts (
     period_start TEXT, period_end TEXT, period_as_of TEXT, period_inferred INTEGER,
     statement TEXT, terms TEXT, said_by TEXT REFERENCES people(id),
     source TEXT REFERENCES sources(id), section TEXT, headline INTEGER,
-    measure TEXT REFERENCES measures(id)
+    measure TEXT REFERENCES measures(id),
+    names TEXT
 );
 CREATE TABLE fact_terms (fact TEXT REFERENCES facts(id), term TEXT REFERENCES terms(id),
     PRIMARY KEY (fact, term));
@@ -986,18 +1013,22 @@ INSERT INTO export.measures SELECT id, name, aliases, unit, description, headlin
     ORDER BY position;
 INSERT INTO export.facts SELECT id, sector, kind, label, value, unit, qualifier, baseline_value,
     baseline_label, yoy_pct, period_label, period_start, period_end, period_as_of,
-    period_inferred, statement, terms, said_by, source, section, headline, measure
+    period_inferred, statement, terms, said_by, source, section, headline, measure, NULL
     FROM main.facts ORDER BY position;
 INSERT INTO export.fact_terms SELECT f.id, ft.term FROM main.fact_terms AS ft
     JOIN main.facts AS f ON f.position = ft.fact ORDER BY ft.fact;
 """
 
-# As `sqlite-utils enable-fts facts label statement terms_text` sets it up: an external-content
-# FTS5 table named <table>_fts, which Datasette finds and searches with `_search=`.
+# As `sqlite-utils enable-fts facts id label statement names` sets it up: an external-content
+# FTS5 table named <table>_fts over the facts table, which Datasette finds and searches with
+# `_search=`. `names` holds the names and aliases of a fact's terms and measure, so a search for
+# an acronym finds the facts that mention it.
 EXPORT_FTS = f"""
 CREATE VIRTUAL TABLE export.facts_fts USING FTS5 (
-    id, label, statement, names, content=[facts_search], tokenize='{TOKENIZER}'
+    id, label, statement, names, content=[facts], tokenize='{TOKENIZER}'
 );
+INSERT INTO export.facts_fts (rowid, id, label, statement, names)
+    SELECT rowid, id, label, statement, names FROM export.facts;
 """
 
 
@@ -1009,19 +1040,14 @@ def export(connection: sqlite3.Connection, destination: str) -> None:
             if statement.strip():
                 connection.execute(statement.replace("CREATE TABLE ", "CREATE TABLE export.", 1))
         connection.executescript(EXPORT_FILL)
-        connection.executescript(
-            "CREATE VIEW export.facts_search AS SELECT f.rowid AS rowid, f.id AS id, "
-            "f.label AS label, f.statement AS statement, "
-            "coalesce((SELECT group_concat(t.id || ' ' || t.name || ' ' || "
-            "(SELECT group_concat(value, ' ') FROM json_each(t.aliases)), ' ') "
-            "FROM fact_terms AS ft JOIN terms AS t ON t.id = ft.term WHERE ft.fact = f.id), '') "
-            "AS names FROM facts AS f;"
+        connection.execute(
+            "UPDATE export.facts SET names = (SELECT coalesce(group_concat(t.search, ' / '), '') "
+            "|| coalesce(' / ' || (SELECT m.search FROM main.measures AS m "
+            "WHERE m.id = export.facts.measure), '') "
+            "FROM main.fact_terms AS ft JOIN main.terms AS t ON t.id = ft.term "
+            "JOIN main.facts AS f ON f.position = ft.fact WHERE f.id = export.facts.id)"
         )
         connection.executescript(EXPORT_FTS)
-        connection.execute(
-            "INSERT INTO export.facts_fts (rowid, id, label, statement, names) "
-            "SELECT rowid, id, label, statement, names FROM export.facts_search"
-        )
         connection.commit()
     finally:
         connection.execute("DETACH DATABASE export")

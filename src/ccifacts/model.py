@@ -566,8 +566,9 @@ class FactChecker:
                 ranked += [(*_order(p.path), p) for p in _problems(error, ("facts",), first)]
             else:
                 count += error.error_count()
+        quick = self._quick if all(k is not None for k in self.known.values()) else None
         for offset, fact in enumerate(facts):
-            if isinstance(fact, dict):
+            if isinstance(fact, dict) and not (quick is not None and quick(fact)):
                 found = self._relations(fact, first + offset)
                 if collect:
                     ranked += [(*_order(p.path), p) for p in found]
@@ -590,6 +591,53 @@ class FactChecker:
             yield Problem(
                 f"unknown {_SINGULAR[collection]} {quote(value)}{closest(value, known)}", where
             )
+
+    def _quick(self, fact: dict[str, Any]) -> bool:
+        """Whether ``_relations`` would find nothing wrong with ``fact``: the same checks,
+        without building messages, for the million facts that are fine."""
+        get = fact.get
+        known = self.known
+        value, unit = get("value"), get("unit")
+        if get("sector") not in known["sectors"] or get("source") not in known["sources"]:
+            return False
+        if (value is None) != (unit is None):
+            return False
+        if value is None and (
+            get("qualifier", "exact") != "exact" or get("baseline") or get("yoy_pct") is not None
+        ):
+            return False
+        said_by, section, measure = get("said_by"), get("section"), get("measure")
+        if said_by is not None and said_by not in known["people"]:
+            return False
+        if section is not None and section not in self.sections.get(get("source"), ()):
+            return False
+        if measure is not None and (
+            measure not in known["measures"] or self.units.get(measure) != unit
+        ):
+            return False
+        terms = get("terms")
+        if terms:
+            if not isinstance(terms, list) or len(set(terms)) != len(terms):
+                return False
+            if not known["terms"].issuperset(terms):  # type: ignore[union-attr]
+                return False
+        period = get("period")
+        if not isinstance(period, dict):
+            return False
+        start, end, as_of = period.get("start"), period.get("end"), period.get("as_of")
+        if start is None and end is None and as_of is None:
+            return False
+        for date_text in (start, end, as_of):
+            if date_text is None:
+                continue
+            if not isinstance(date_text, str):
+                return False
+            if len(date_text) == 10:
+                try:
+                    date.fromisoformat(date_text)
+                except ValueError:
+                    return False
+        return not (start and end and start[: len(end)] > end[: len(start)])
 
     def _relations(self, fact: dict[str, Any], index: int) -> Iterator[Problem]:
         at = f"facts[{index}]"

@@ -281,6 +281,7 @@ def _compile(
             digest=digest,
             progress=progress,
             total=status.st_size if status is not None else None,
+            threaded=True,
         )
         key = digest.hexdigest()
     except BaseException:

@@ -1,0 +1,83 @@
+"""The Python API as a script uses it: the examples of docs/api.md run as doctests, records
+give exactly what the CLI prints with --json, and errors are the documented family."""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+
+import pytest
+
+import ccifacts
+from conftest import ROOT, run
+
+
+def test_the_examples_of_the_api_guide_hold() -> None:
+    result = doctest.testfile(
+        str(ROOT / "docs" / "api.md"),
+        module_relative=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
+    assert result.attempted > 10
+    assert result.failed == 0
+
+
+def test_importing_the_package_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, ccifacts; "
+        "print(sorted(m for m in ('ccifacts.api', 'pydantic', 'rich', 'sqlite3') if m in sys.modules))"
+    )
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_fact_is_what_get_json_prints(small_base: Path) -> None:
+    kb = ccifacts.load(small_base)
+    fact = kb.get("aviation.weekly-flights")
+    assert (
+        fact.to_dict()
+        == run("get", "aviation.weekly-flights", "--json", "--facts", str(small_base)).json()
+    )
+    assert fact.value == 24
+    assert fact.period.label == "2025"
+    assert fact.baseline is not None and fact.baseline.value == 5
+
+
+def test_listings_are_what_the_cli_prints(small_base: Path) -> None:
+    kb = ccifacts.load(small_base)
+    facts = run("list", "--json", "--facts", str(small_base)).json()
+    assert [fact.to_dict() for fact in kb.facts()] == facts
+    assert [s.to_dict() for s in kb.sectors()] == run(
+        "sectors", "--json", "--facts", str(small_base)
+    ).json()
+    assert [t.to_dict() for t in kb.terms()] == run(
+        "terms", "--json", "--facts", str(small_base)
+    ).json()
+
+
+def test_records_are_read_only(small_base: Path) -> None:
+    fact = ccifacts.load(small_base).get("aviation.weekly-flights")
+    with pytest.raises(AttributeError):
+        fact.value = 25  # type: ignore[misc]
+    changed = fact.to_dict()
+    changed["value"] = 25
+    assert fact.value == 24
+
+
+def test_errors_are_the_documented_family(small_base: Path, tmp_path: Path) -> None:
+    kb = ccifacts.load(small_base)
+    with pytest.raises(ccifacts.NotFoundError) as missing:
+        kb.get("aviation.weekly-flight")
+    assert missing.value.exit_code == 1
+    assert missing.value.hint == "did you mean: aviation.weekly-flights?"
+    with pytest.raises(ccifacts.UsageError):
+        kb.facts(kind="nonsense")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(ccifacts.FactBaseError) as invalid:
+        ccifacts.load(broken)
+    assert invalid.value.exit_code == 3
+    assert isinstance(invalid.value, ccifacts.CcifactsError)
