@@ -1,7 +1,9 @@
 """Citations of a fact's source, ready to paste: plain text, Markdown, or a BibTeX entry. Each
 names the publisher, title, date (noting an inferred year), section and, where the source
 attributes the fact to someone, the speaker. Strings from the fact base are escaped for the
-target format, so a hostile title cannot break a .bib file or a Markdown document."""
+target format, so a hostile title cannot break a .bib file or a Markdown document: in BibTeX every
+brace of a value becomes a balanced group (``{\\textbraceleft}``), since BibTeX counts braces even
+after a backslash and ``\\}`` would end the field."""
 
 from __future__ import annotations
 
@@ -26,7 +28,18 @@ _MONTHS = (
     "November",
     "December",
 )
-_BIBTEX_SPECIAL = re.compile(r"([\\{}%&$#_^~])")
+_BIBTEX_SPECIAL = re.compile(r"[\\{}%&$#_^~]")
+# BibTeX ends a field at the brace that balances its opening one, backslash or not, so a brace
+# in a value is written as a group of its own holding a text command; the value's braces are
+# then balanced whatever the fact base holds, and LaTeX still prints the character.
+_BIBTEX_ESCAPES = {
+    "\\": "{\\textbackslash}",
+    "{": "{\\textbraceleft}",
+    "}": "{\\textbraceright}",
+    "^": "{\\textasciicircum}",
+    "~": "{\\textasciitilde}",
+    **{char: "\\" + char for char in "%&$#_"},
+}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 
 
@@ -35,7 +48,7 @@ def _md(text: str) -> str:
 
 
 def _braced(text: str) -> str:
-    return _BIBTEX_SPECIAL.sub(r"\\\1", inert(text))
+    return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_ESCAPES[match.group()], inert(text))
 
 
 def human_date(partial: str) -> str:

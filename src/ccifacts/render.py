@@ -3,7 +3,8 @@ data formats (JSON, JSON Lines, CSV, TSV, Markdown) or a Rich renderable for the
 ``to_text`` turns into a string. Renderers never print, so tests compare their exact output, and
 Rich is imported only when a table or card is drawn. Every string a fact base supplies is shown
 inert: Rich markup and emoji codes are never interpreted, and control, C1 and bidi characters are
-escaped (JSON escapes them as \\uXXXX)."""
+escaped (JSON escapes them as \\uXXXX). CSV, made to be opened in a spreadsheet, writes text that
+would start a formula (``=``, ``+``, ``-``, ``@``) after a ``'``; numbers and TSV stay exact."""
 
 from __future__ import annotations
 
@@ -115,13 +116,28 @@ def _flat_rows(listing: Listing, fields: str | None, headers: bool) -> list[list
     return [chosen, *rows] if headers else rows
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(...), +, -, @,
+# and tab or carriage return before one); OWASP's advice is to write such text after a "'".
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: object) -> str:
+    cell = inert(_flat(value), keep_newlines=True)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return cell  # a number is data, never a formula: -25 stays -25
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def render_csv(listing: Listing, fields: str | None, headers: bool) -> str:
     import csv
 
+    chosen = resolve_fields(listing, fields, flat=True, json=False)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
-    for row in _flat_rows(listing, fields, headers):
-        writer.writerow(inert(cell, keep_newlines=True) for cell in row)
+    if headers:
+        writer.writerow(_csv_cell(path) for path in chosen)
+    for record in listing.records:
+        writer.writerow(_csv_cell(get(record, path)) for path in chosen)
     return out.getvalue()
 
 
