@@ -6,6 +6,7 @@ user unless ``CCIFACTS_DEBUG`` is set."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Annotated, Any
@@ -110,8 +111,8 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException, OutputError):
+            raise  # an output that cannot be written is reported by main(), once
         except CcifactsError as error:
             report(error.message, error.hint)
             raise typer.Exit(error.exit_code) from None
@@ -203,19 +204,28 @@ class _GuardedStdout:
     def __init__(self, stream: Any) -> None:
         self._stream = stream
         self.broken = False
+        # Kept as well as raised: code that probes the stream (Click writes "" to see what kind
+        # it is) may swallow the exception, and main() must still report it.
+        self.failed: OutputError | None = None
 
     def write(self, text: str) -> int:
-        if self.broken:
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str")  # a text stream, as Click probes
+        if self.broken or not text:
             return len(text)
         if self._stream is None:
-            raise OutputError("standard output is closed", "Give the command somewhere to write.")
+            self.failed = OutputError(
+                "standard output is closed", "Give the command somewhere to write."
+            )
+            raise self.failed
         try:
             return int(self._stream.write(text))
         except BrokenPipeError:
             self._broke()
             return len(text)
         except OSError as error:
-            raise _output_error(error) from None
+            self.failed = _output_error(error)
+            raise self.failed from None
 
     def flush(self) -> None:
         if self.broken or self._stream is None:
@@ -225,7 +235,8 @@ class _GuardedStdout:
         except BrokenPipeError:
             self._broke()
         except OSError as error:
-            raise _output_error(error) from None
+            self.failed = _output_error(error)
+            raise self.failed from None
 
     def _broke(self) -> None:
         self.broken = True
@@ -241,7 +252,6 @@ class _GuardedStdout:
 
 
 def _output_error(error: OSError) -> OutputError:
-    silence_stdout()
     reason = inert(error.strerror or str(error)).lower()
     return OutputError(f"cannot write the output: {reason}", "Check where the output goes.")
 
@@ -261,17 +271,19 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="ccifacts")
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    except OutputError as error:
-        report(error.message, error.hint)
-        code = error.exit_code
+    except OutputError:
+        pass  # reported below, once
     except KeyboardInterrupt:
         # Ctrl-C while loading or drawing: the shell convention, not 1 ("not found").
         code = 130
     finally:
-        try:
+        with contextlib.suppress(OutputError):
             guarded.flush()
-        except OutputError as error:
-            report(error.message, error.hint)
-            code = error.exit_code
         sys.stdout = stdout
+    if guarded.failed is not None:
+        # What is still buffered for stdout goes nowhere, so the interpreter's last flush
+        # cannot fail again with "Exception ignored".
+        silence_stdout()
+        report(guarded.failed.message, guarded.failed.hint)
+        code = guarded.failed.exit_code
     return code
