@@ -12,12 +12,14 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ccifacts import db, query, records
-from ccifacts.build import Progress
 from ccifacts.errors import CcifactsError, NotFoundError, UsageError
 from ccifacts.text import inert, normalize, quoted
+
+if TYPE_CHECKING:
+    from ccifacts.build import Progress
 
 T = TypeVar("T")
 FactsOf = str | Sequence[str] | None

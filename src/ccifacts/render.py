@@ -14,12 +14,12 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ccifacts.errors import NotFoundError, UsageError
 from ccifacts.factbase import Record
 from ccifacts.fit import GAP, Column, Rule, fit, natural_width
+from ccifacts.formats import OutputFormat, resolve_format
 from ccifacts.text import inert, json_inert, quoted
 from ccifacts.views import FACT, Listing, get, header, human, resolve_fields, short
 
@@ -30,18 +30,6 @@ if TYPE_CHECKING:
     Drawable = str | RenderableType | tuple[str | RenderableType, ...]
 else:
     Drawable = Any
-
-
-class OutputFormat(StrEnum):
-    """The ``--format`` choices; ``auto`` is a table on a terminal and TSV in a pipe."""
-
-    AUTO = "auto"
-    TABLE = "table"
-    JSON = "json"
-    JSONL = "jsonl"
-    CSV = "csv"
-    TSV = "tsv"
-    MARKDOWN = "markdown"
 
 
 Renderer = Callable[[Listing, "str | None", bool], Drawable]
@@ -334,13 +322,6 @@ def _bars(before: int, after: int, glyph: str) -> Any:
     bar.append(glyph * after, style="green" if after >= before else "red")
     bar.append(" after")
     return bar
-
-
-def resolve_format(fmt: OutputFormat, *, terminal: bool) -> OutputFormat:
-    """The format ``auto`` stands for: the table on a terminal, TSV in a pipe (as gh does)."""
-    if fmt is OutputFormat.AUTO:
-        return OutputFormat.TABLE if terminal else OutputFormat.TSV
-    return fmt
 
 
 def renderer_for(fmt: OutputFormat, *, terminal: bool) -> Renderer:

@@ -20,11 +20,14 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from ccifacts import __version__, build, db, loader
+from ccifacts import __version__, db, loader
 from ccifacts.errors import FactBaseError, Problem
 from ccifacts.text import inert
+
+if TYPE_CHECKING:
+    from ccifacts import build
 
 try:
     # hashlib loads OpenSSL (2 ms, a tenth of a run's budget); BLAKE2 is built in.
@@ -172,9 +175,9 @@ def _entry_is_whole(path: Path) -> bool:
 
 
 def _uri(path: Path) -> str:
-    from urllib.parse import quote
-
-    return f"file:{quote(str(Path(path).absolute()))}?mode=ro&immutable=1"
+    # SQLite's URI file names: "%", "?" and "#" would end or change the name (RFC 3986).
+    name = str(path.absolute()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    return f"file:{name}?mode=ro&immutable=1"
 
 
 def _open_entry(path: Path, key: str) -> sqlite3.Connection | None:
@@ -267,6 +270,8 @@ def _compile(
     folder: Path | None,
     progress: build.Progress | None,
 ) -> Opened:
+    from ccifacts import build
+
     origin = inert(str(path))
     digest = new_digest()
     temporary = _temporary(folder)

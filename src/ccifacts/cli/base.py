@@ -8,7 +8,7 @@ import typer
 from ccifacts.cli.core import note
 from ccifacts.cli.output import TEXT_OR_JSON, Output, command
 from ccifacts.errors import ExitCode, UsageError
-from ccifacts.render import OutputFormat
+from ccifacts.formats import OutputFormat
 from ccifacts.text import inert
 
 

@@ -19,7 +19,7 @@ import typer
 from ccifacts import complete
 from ccifacts.cli.core import EXIT_CODES, Command, app, note
 from ccifacts.errors import OutputError, UsageError
-from ccifacts.render import OutputFormat, resolve_format
+from ccifacts.formats import OutputFormat, resolve_format
 from ccifacts.text import ascii_json
 
 if TYPE_CHECKING:
