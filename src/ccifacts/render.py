@@ -314,9 +314,13 @@ def _join(cells: list[list[Any]], shown: list[tuple[_Column, int]]) -> list[Any]
 
 
 def _bars(before: int, after: int, glyph: str) -> Any:
+    """A before bar over an after bar (a change); with no before, one bar (a point's value)."""
     from rich.text import Text
 
     bar = Text()
+    if before == 0:
+        bar.append(glyph * after, style="cyan")
+        return bar
     bar.append(glyph * before, style="grey50")
     bar.append(" before\n")
     bar.append(glyph * after, style="green" if after >= before else "red")

@@ -249,10 +249,10 @@ def _read_ids(given: list[str]) -> list[str]:
             raise UsageError("- reads the ids from standard input; give it alone")
         return given
     ids = []
-    for line in sys.stdin.read(16 * 1024 * 1024).splitlines():
-        line = line.strip()
-        if line:
-            ids.append(line.split("\t")[0])
+    for number, line in enumerate(sys.stdin.read(16 * 1024 * 1024).splitlines()):
+        first = line.strip().split("\t")[0]
+        if first and not (number == 0 and first == "id"):  # a listing's header row
+            ids.append(first)
     if not ids:
         raise UsageError("no ids on standard input", "Give one fact id a line.")
     return ids
