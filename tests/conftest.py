@@ -1,11 +1,15 @@
-"""Shared test fixtures: an isolated environment for every test (its own cache directory, no
-colour or fact-base variables from the caller's shell), a CliRunner helper that returns stdout,
-stderr and the exit code separately, and a small hand-written fact base for exact-output tests."""
+"""Shared test fixtures: an isolated environment for every test (no colour or fact-base
+variables from the caller's shell, and a cache directory of the test session's own: the cache is
+keyed by content, so tests share compiled bases as users' runs do, and the cache's own tests give
+each test a directory of its own), a CliRunner helper that returns stdout, stderr and the exit
+code separately, and a small hand-written fact base for exact-output tests."""
 
 from __future__ import annotations
 
 import copy
+import io
 import json
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,13 +24,18 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE_TEXT = ROOT.parent / "shared" / "sources" / "cci-decade-2025-11-10.txt"
 
 
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated_environment(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
+def isolated_environment(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in ("CCIFACTS_FACTS", "NO_COLOR", "FORCE_COLOR", "CCIFACTS_DEBUG", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CCIFACTS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    for name in ("CCIFACTS_MAX_SIZE", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CCIFACTS_CACHE_DIR", str(session_cache))
     yield
 
 
@@ -121,6 +130,18 @@ def write(path: Path, document: Any) -> Path:
     else:
         path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def compile_base(data: bytes, origin: str = "facts.json") -> dict[str, Any]:
+    """Validate and compile the fact base ``data`` into a new in-memory database, as the program
+    does; its meta data, or ``FactBaseError`` with the problems."""
+    from ccifacts import build
+
+    connection = sqlite3.connect("")
+    try:
+        return build.compile_into(connection, io.BytesIO(data), origin)
+    finally:
+        connection.close()
 
 
 @pytest.fixture

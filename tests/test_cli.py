@@ -4,13 +4,14 @@ the typo suggestions and the help, version and usage-error behaviour."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ccifacts import __version__
-from conftest import MINIMAL, run
+from conftest import MINIMAL, minimal, run, write
 
 WEEKLY_FLIGHTS: dict[str, Any] = {
     "id": "aviation.weekly-flights",
@@ -25,7 +26,7 @@ WEEKLY_FLIGHTS: dict[str, Any] = {
     "period": {
         "label": "as of 10 Nov 2025",
         "start": None,
-        "end": None,
+        "end": "2025-11-10",
         "as_of": "2025-11-10",
         "inferred": True,
     },
@@ -38,13 +39,19 @@ WEEKLY_FLIGHTS: dict[str, Any] = {
     "source": "cqdaily-2025-11-10",
     "section": "flights-and-people-flow",
     "headline": True,
+    "measure": "weekly-flights",
 }
+# The first aviation facts of the bundled base, in its order: the report's five, then the 2024
+# route figures that moved from culture-tourism to aviation; 26 aviation facts in all.
 AVIATION_IDS = [
     "aviation.air-corridor",
     "aviation.weekly-flights",
     "aviation.flight-movements",
     "aviation.passengers",
     "aviation.cargo",
+    "culture-tourism.route-passengers-2024",
+    "culture-tourism.route-passenger-share-2024",
+    "aviation.flights-mou-2016-asiaone",
 ]
 
 
@@ -52,12 +59,12 @@ def test_sectors_lists_every_sector_with_its_fact_count() -> None:
     result = run("sectors", "--json", "--fields", "id,fact_count")
     assert result.code == 0
     assert result.json() == [
-        {"id": "programme", "fact_count": 23},
-        {"id": "logistics", "fact_count": 9},
-        {"id": "finance", "fact_count": 5},
-        {"id": "aviation", "fact_count": 5},
-        {"id": "information-technology", "fact_count": 3},
-        {"id": "science-education", "fact_count": 4},
+        {"id": "programme", "fact_count": 104},
+        {"id": "logistics", "fact_count": 115},
+        {"id": "finance", "fact_count": 75},
+        {"id": "aviation", "fact_count": 26},
+        {"id": "information-technology", "fact_count": 7},
+        {"id": "science-education", "fact_count": 5},
         {"id": "culture-tourism", "fact_count": 5},
         {"id": "institutional-innovation", "fact_count": 3},
         {"id": "digital-economy", "fact_count": 4},
@@ -69,8 +76,14 @@ def test_sectors_lists_every_sector_with_its_fact_count() -> None:
 def test_sector_matches_id_name_or_alias_in_any_case(name: str) -> None:
     result = run("sector", name, "--json")
     assert result.code == 0
-    assert [fact["id"] for fact in result.json()] == AVIATION_IDS
+    ids = [fact["id"] for fact in result.json()]
+    assert (ids[: len(AVIATION_IDS)], len(ids)) == (AVIATION_IDS, 26)
     assert result.json()[1] == WEEKLY_FLIGHTS
+
+
+def test_sector_finance_shows_the_cross_border_financing() -> None:
+    ids = [fact["id"] for fact in run("sector", "finance", "--json").json()]
+    assert "programme.cross-border-financing" in ids
 
 
 def test_sector_table_shows_the_weekly_flights_figure() -> None:
@@ -95,6 +108,10 @@ def test_an_unknown_sector_with_nothing_close_points_to_the_listing() -> None:
     )
 
 
+def _about_the_ilstc(fact: dict[str, Any]) -> bool:
+    return "ILSTC" in fact["terms"] or "D-ILSTC" in fact["terms"] or "ilstc" in fact["id"]
+
+
 def test_search_finds_the_corridor_by_acronym_or_name() -> None:
     by_acronym = run("search", "ILSTC", "--json").json()
     by_name = run("search", "land-sea trade corridor", "--json").json()
@@ -102,18 +119,26 @@ def test_search_finds_the_corridor_by_acronym_or_name() -> None:
     ids = {fact["id"] for fact in by_acronym}
     assert ids == {fact["id"] for fact in by_name} == {fact["id"] for fact in unquoted}
     assert {"logistics.rail-sea-transit-days", "logistics.ilstc-ports"} <= ids
-    assert all("ILSTC" in f["terms"] or "D-ILSTC" in f["terms"] for f in by_acronym)
+
+
+def test_search_puts_exactly_the_ilstc_facts_first() -> None:
+    """The 99 facts that name the ILSTC (a term or their id) come first; the other logistics
+    facts (the sector's alias is "ilstc") follow, and nothing else."""
+    found = run("search", "ILSTC", "--json").json()
+    about = [_about_the_ilstc(fact) for fact in found]
+    assert about == [True] * 99 + [False] * (len(found) - 99)
+    assert all(fact["sector"] == "logistics" for fact in found[99:])
 
 
 def test_search_ranks_label_matches_first() -> None:
     found = [fact["id"] for fact in run("search", "ILSTC", "--json").json()]
-    assert found[:5] == [
+    assert set(found[:5]) == {
         "logistics.ilstc-cities",
         "logistics.ilstc-provinces",
         "logistics.ilstc-stations",
         "logistics.ilstc-ports",
         "logistics.ilstc-countries",
-    ]
+    }
 
 
 def test_search_finds_the_facts_a_person_said() -> None:
@@ -124,7 +149,10 @@ def test_search_finds_the_facts_a_person_said() -> None:
 def test_search_with_no_match_is_an_empty_success() -> None:
     result = run("search", "xylophone", "--json")
     assert (result.code, result.stdout) == (0, "[]\n")
-    assert result.stderr == "no facts match 'xylophone'\n"
+    assert result.stderr == (
+        "no facts match 'xylophone': no fact has 'xylophone'\n"
+        "Try fewer words, a term (`ccifacts terms`) or a sector (`ccifacts sectors`).\n"
+    )
 
 
 def test_search_without_words_is_a_usage_error() -> None:
@@ -161,6 +189,24 @@ def test_get_value_prints_the_bare_value(flag: str) -> None:
     assert (result.code, result.stdout, result.stderr) == (0, "26000000000\n", "")
 
 
+@pytest.mark.parametrize(
+    ("fact_id", "shown"),
+    [
+        ("aviation.weekly-flights", "24 per week"),
+        ("aviation.cargo", "more than 1,400 metric tons"),
+        ("aviation.route-cargo-2021-xinhua", "nearly 1,700 metric tons"),
+        ("logistics.ilstc-teu-2023-gt", "860,000 TEU"),
+        ("logistics.pilot-train-journey-2017-pd", "48 hours"),
+        ("logistics.sea-rail-length-2017-pd", "4,080 km"),
+        ("logistics.qinzhou-east-daily-trains-2025-xinhua", "about 24 per day"),
+    ],
+)
+def test_a_figure_reads_with_its_qualifier_and_unit(fact_id: str, shown: str) -> None:
+    result = run("get", fact_id)
+    assert result.code == 0
+    assert re.search(rf"^Value +{re.escape(shown)}$", result.stdout, re.MULTILINE), result.stdout
+
+
 def test_get_field_reaches_into_the_fact() -> None:
     assert run("get", "aviation.weekly-flights", "--field", "baseline.value").stdout == "5\n"
     assert run("get", "aviation.passengers", "--field", "period.end").stdout == "2025-10\n"
@@ -173,12 +219,18 @@ def test_get_value_of_a_fact_without_one_fails_clearly() -> None:
     assert result.stderr.startswith("Error: fact programme.launch has no value\n")
 
 
-def test_get_an_unknown_id_suggests_the_closest_ids() -> None:
-    result = run("get", "aviation.weekly-flight")
-    assert result.code == 1
+def test_get_an_unknown_id_suggests_the_closest_ids(small_base: Path) -> None:
+    result = run("get", "aviation.weekly-flight", "--facts", str(small_base))
+    assert (result.code, result.stdout) == (1, "")
     assert result.stderr == (
         "Error: no fact with id 'aviation.weekly-flight'\n"
         "Hint: did you mean: aviation.weekly-flights?\n"
+    )
+    bundled = run("get", "aviation.weekly-flight")
+    assert bundled.code == 1
+    assert bundled.stderr.startswith(
+        "Error: no fact with id 'aviation.weekly-flight'\n"
+        "Hint: did you mean: aviation.weekly-flights"
     )
 
 
@@ -188,7 +240,7 @@ def test_get_ignores_case_when_that_is_unambiguous() -> None:
 
 def test_list_filters_by_sector_kind_and_term() -> None:
     ids = [f["id"] for f in run("list", "--sector", "air", "--kind", "metric", "--json").json()]
-    assert ids == AVIATION_IDS[1:]
+    assert (ids[:6], len(ids)) == (AVIATION_IDS[1:7], 21)
     nra = run("list", "--term", "Non-Resident Account", "--json").json()
     assert [f["id"] for f in nra] == ["finance.nra-settlement"]
     targets = run("list", "--kind", "target", "--json").json()
@@ -210,8 +262,8 @@ def test_list_with_an_unknown_term_suggests_terms() -> None:
     assert result.stderr == "Error: no term named 'NRAA'\nHint: did you mean: NRA?\n"
 
 
-def test_an_empty_listing_is_valid_json_and_a_note_on_stderr() -> None:
-    result = run("list", "--term", "chongqing-commission-of-commerce", "--json")
+def test_an_empty_listing_is_valid_json_and_a_note_on_stderr(small_base: Path) -> None:
+    result = run("list", "--facts", str(small_base), "--sector", "air", "--term", "NRA", "--json")
     assert (result.code, result.stdout) == (0, "[]\n")
     assert result.stderr == "no facts match the filters\n"
 
@@ -239,6 +291,7 @@ def test_the_small_base_is_normalised_with_every_key(small_base: Path) -> None:
         "said_by": None,
         "section": None,
         "headline": False,
+        "measure": None,
     }
 
 
@@ -283,10 +336,11 @@ def test_the_main_help_documents_the_exit_codes() -> None:
         assert line in result.stdout
 
 
-def test_no_command_shows_the_help_as_a_usage_error() -> None:
+def test_no_command_shows_the_help() -> None:
     result = run()
-    assert result.code == 2
-    assert "Commands:" in result.stderr + result.stdout
+    assert (result.code, result.stderr) == (0, "")
+    assert result.stdout == run("--help").stdout
+    assert "Commands:" in result.stdout
 
 
 def test_an_unknown_option_is_a_usage_error_on_stderr() -> None:
@@ -323,7 +377,14 @@ def test_info_says_which_fact_base_is_in_use(small_base: Path) -> None:
     info = run("info", "--facts", str(small_base), "--json").json()
     assert info["path"] == str(small_base)
     assert info["bundled"] is False
-    assert info["counts"] == {"sources": 1, "sectors": 2, "terms": 1, "people": 1, "facts": 2}
+    assert info["counts"] == {
+        "sources": 1,
+        "sectors": 2,
+        "terms": 1,
+        "people": 1,
+        "measures": 0,
+        "facts": 2,
+    }
     assert info["sources"] == [
         {
             "id": "test-source",
@@ -333,7 +394,7 @@ def test_info_says_which_fact_base_is_in_use(small_base: Path) -> None:
         }
     ]
     text = run("info").stdout
-    assert "(bundled)" in text and "64 facts" in text
+    assert "(bundled)" in text and "45 sources" in text and "347 facts" in text
 
 
 def test_get_in_a_pipe_prints_the_whole_fact_as_text() -> None:
@@ -400,11 +461,12 @@ def test_force_color_zero_does_not_force_colour() -> None:
 
 def test_ctrl_c_exits_130_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
     from ccifacts import cli
+    from ccifacts.cli import core
 
     def interrupted(**_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "app", interrupted)
+    monkeypatch.setattr(core, "app", interrupted)
     assert cli.main(["sectors"]) == 130
 
 
@@ -424,13 +486,30 @@ def test_a_huge_argument_is_echoed_short() -> None:
 @pytest.mark.parametrize(
     ("query", "found"),
     [
-        ("BRI", ["programme.belt-and-road"]),  # not "bring in" of the green parks
         ("D-ILSTC", ["digital-economy.container-data-sharing", "digital-economy.single-document"]),
         ("20.2%", ["aviation.flight-movements"]),
     ],
 )
 def test_short_query_words_match_whole_words(query: str, found: list[str]) -> None:
     assert [fact["id"] for fact in run("search", query, "--json").json()] == found
+
+
+def test_an_acronym_finds_its_term_not_words_it_starts() -> None:
+    """BRI finds the facts of the Belt and Road Initiative, not the "bring in" of the virtual
+    power plant."""
+    found = run("search", "BRI", "--json").json()
+    assert found[0]["id"] == "programme.belt-and-road"
+    assert [f["id"] for f in found if "belt-and-road" not in f["terms"]] == []
+    assert "green-development.virtual-power-plant" not in {f["id"] for f in found}
+
+
+def test_a_short_word_matches_whole_words_only(tmp_path: Path) -> None:
+    base = minimal()
+    base["facts"][0]["statement"] = "Airlines bring in 24 flights a week."
+    base["facts"][1]["statement"] = "The BRI settled more than RMB 400 million."
+    facts = str(write(tmp_path / "bri.json", base))
+    found = run("search", "BRI", "--facts", facts, "--json").json()
+    assert [fact["id"] for fact in found] == ["finance.settlement"]
 
 
 def test_full_width_letters_search_like_plain_ones() -> None:
@@ -440,7 +519,77 @@ def test_full_width_letters_search_like_plain_ones() -> None:
     )
 
 
-def test_whole_words_rank_before_words_they_start() -> None:
-    ids = [fact["id"] for fact in run("search", "flight", "--json").json()]
-    assert ids[0] == "aviation.flight-movements"  # "Flight movements" before "Weekly flights"
-    assert "aviation.weekly-flights" in ids
+@pytest.mark.parametrize("query", ["flights", "Flight", "FLIGHTS"])
+def test_a_word_finds_its_other_forms(query: str, small_base: Path) -> None:
+    found = run("search", query, "--facts", str(small_base), "--json")
+    assert found.stdout == run("search", "flight", "--facts", str(small_base), "--json").stdout
+    assert [fact["id"] for fact in found.json()] == ["aviation.weekly-flights"]
+
+
+# --- search: word forms, typos, synonyms, questions and the fallback ----------------------------
+
+
+def test_a_typo_is_corrected_and_the_correction_said_on_stderr(small_base: Path) -> None:
+    result = run("search", "flihgts", "--facts", str(small_base), "--json")
+    assert result.code == 0
+    assert [fact["id"] for fact in result.json()] == ["aviation.weekly-flights"]
+    assert result.stderr == "showing results for flights (not flihgts)\n"
+
+
+def test_nonsense_finds_nothing_and_says_what_to_try(small_base: Path) -> None:
+    result = run("search", "zzqqxx", "--facts", str(small_base), "--json")
+    assert (result.code, result.stdout) == (0, "[]\n")
+    assert result.stderr == (
+        "no facts match 'zzqqxx': no fact has 'zzqqxx'\n"
+        "Try fewer words, a term (`ccifacts terms`) or a sector (`ccifacts sectors`).\n"
+    )
+
+
+@pytest.mark.parametrize("query", ["how many", "what is the", "?!"])
+def test_a_query_of_only_question_words_is_a_usage_error(query: str, small_base: Path) -> None:
+    result = run("search", query, "--facts", str(small_base))
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.startswith("Error: the query has no words to search for\n")
+
+
+def test_question_words_are_dropped(small_base: Path) -> None:
+    asked = run("search", "how many weekly flights are there", "--facts", str(small_base))
+    assert asked.stdout == run("search", "weekly flights", "--facts", str(small_base)).stdout
+    assert asked.stdout.splitlines()[1:] == [
+        "aviation.weekly-flights\taviation\tWeekly flights\t24\tper_week\texact\t2025"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        # No fact has every word: those with the most of them come first.
+        ("weekly flights account", ["aviation.weekly-flights", "finance.settlement"]),
+        ("settlement account flights", ["finance.settlement", "aviation.weekly-flights"]),
+    ],
+)
+def test_without_a_fact_of_every_word_the_most_words_rank_first(
+    query: str, found: list[str], small_base: Path
+) -> None:
+    result = run("search", query, "--facts", str(small_base), "--json")
+    assert (result.code, result.stderr) == (0, "")
+    assert [fact["id"] for fact in result.json()] == found
+
+
+def test_synonyms_come_from_the_fact_base(tmp_path: Path) -> None:
+    base = minimal()
+    plain = str(write(tmp_path / "plain.json", base))
+    assert run("search", "payments", "--facts", plain, "--json").json() == []
+    base["synonyms"] = [{"words": ["settlement", "payments"]}]
+    with_synonyms = str(write(tmp_path / "synonyms.json", base))
+    # Any form of the synonym (payment, payments) finds the facts of the other words.
+    for query in ("payments", "Payment"):
+        result = run("search", query, "--facts", with_synonyms, "--json")
+        assert (result.code, result.stderr) == (0, "")
+        assert [fact["id"] for fact in result.json()] == ["finance.settlement"]
+
+
+@pytest.mark.parametrize("query", ["400 million", "400000000", "RMB 400 million", "400m"])
+def test_a_number_finds_the_fact_of_that_figure(query: str, small_base: Path) -> None:
+    result = run("search", query, "--facts", str(small_base), "--json")
+    assert [fact["id"] for fact in result.json()] == ["finance.settlement"]

@@ -26,9 +26,11 @@ import typer
 from typer.core import TyperGroup
 from typer.testing import CliRunner
 
-from ccifacts import cli, complete, store, views
-from ccifacts.cli import app
-from ccifacts.render import OutputFormat, renderer_for, to_text
+import ccifacts
+from ccifacts import complete, kinds, views
+from ccifacts.cli import app, output
+from ccifacts.formats import OutputFormat
+from ccifacts.render import renderer_for, to_text
 from conftest import minimal, run, write
 
 ANSI = "\x1b["
@@ -80,7 +82,8 @@ SMALL_LIST_JSON = """\
     "said_by": "ann-lee",
     "source": "test-source",
     "section": "body",
-    "headline": true
+    "headline": true,
+    "measure": null
   },
   {
     "id": "finance.settlement",
@@ -106,7 +109,8 @@ SMALL_LIST_JSON = """\
     "said_by": null,
     "source": "test-source",
     "section": null,
-    "headline": false
+    "headline": false,
+    "measure": null
   }
 ]
 """
@@ -116,14 +120,14 @@ SMALL_LIST_JSONL = (
     '"baseline":{"value":5,"label":"at launch"},"yoy_pct":null,'
     '"period":{"label":"2025","start":"2025","end":"2025","as_of":null,"inferred":false},'
     '"statement":"Flights rose from 5 to 24 a week.","terms":[],"said_by":"ann-lee",'
-    '"source":"test-source","section":"body","headline":true}\n'
+    '"source":"test-source","section":"body","headline":true,"measure":null}\n'
     '{"id":"finance.settlement","sector":"finance","kind":"metric",'
     '"label":"Settlement, via NRA","value":400000000,"unit":"RMB","qualifier":"more_than",'
     '"baseline":null,"yoy_pct":12.5,'
     '"period":{"label":"as of 2025","start":null,"end":null,"as_of":"2025-11-10",'
     '"inferred":true},'
     '"statement":"More than RMB 400 million was settled.","terms":["NRA"],"said_by":null,'
-    '"source":"test-source","section":null,"headline":false}\n'
+    '"source":"test-source","section":null,"headline":false,"measure":null}\n'
 )
 SMALL_LIST_CSV = (
     b"id,sector,label,value,unit,qualifier,period.label\r\n"
@@ -152,13 +156,14 @@ FACT_FIELDS = [
     "source",
     "section",
     "headline",
+    "measure",
 ]
 UNKNOWN_FIELD_ERROR = (
-    "Error: unknown field 'nope' for --fields; fact fields are: id, sector, kind, label, value, "
-    "unit, qualifier, baseline, yoy_pct, period, statement, terms, said_by, source, section, "
-    "headline, baseline.value, baseline.label, period.label, period.start, period.end, "
-    "period.as_of, period.inferred, or all\n"
-    "Hint: Separate fields with commas: --fields id,label,value\n"
+    "Error: unknown field 'nope' for --fields\n"
+    "Hint: Fact fields are: id, sector, kind, label, value, unit, qualifier, baseline, yoy_pct, "
+    "period, statement, terms, said_by, source, section, headline, measure, baseline.value, "
+    "baseline.label, period.label, period.start, period.end, period.as_of, period.inferred, "
+    "or all.\n"
 )
 
 
@@ -185,7 +190,7 @@ def csv_rows(text: str) -> list[list[str]]:
 
 
 def on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(output, "stdout_is_terminal", lambda: True)
 
 
 def check_json(stdout: str) -> None:
@@ -436,21 +441,55 @@ def test_an_unknown_field_is_a_usage_error_listing_the_valid_ones(
 
 
 @pytest.mark.parametrize(
+    ("command", "fields", "suggestion"),
+    [("list", "id,lable", "label"), ("sectors", "nme", "name"), ("list", "valeu", "value")],
+)
+def test_a_misspelt_field_suggests_the_closest(
+    small_base: Path, command: str, fields: str, suggestion: str
+) -> None:
+    result = run(command, "--facts", str(small_base), "--fields", fields)
+    wrong = fields.split(",")[-1]
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"Error: unknown field '{wrong}' for --fields\nHint: did you mean: {suggestion}?\n"
+    )
+
+
+def test_field_names_ignore_case(small_base: Path) -> None:
+    result = run("list", "--facts", str(small_base), "-f", "csv", "--fields", "ID,Value,Period.End")
+    assert result.stdout == (
+        "id,value,period.end\naviation.weekly-flights,24,2025\nfinance.settlement,400000000,\n"
+    )
+
+
+@pytest.mark.parametrize(
     ("fmt", "expected"),
     [
         ("csv", SMALL_LIST_CSV.decode().replace("\r\n", "\n").split("\n", 1)[1]),
         ("tsv", SMALL_LIST_TSV.split("\n", 1)[1]),
-        (
-            "markdown",
-            "| aviation.weekly-flights | Weekly flights | 24 per week | 2025 |\n"
-            "| finance.settlement | Settlement, via NRA | more than RMB 400 million "
-            "| as of 2025 |\n",
-        ),
     ],
 )
 def test_no_headers_leaves_out_the_header_row(small_base: Path, fmt: str, expected: str) -> None:
     result = run("list", "--facts", str(small_base), "-f", fmt, "--no-headers")
     assert result.stdout == expected
+
+
+@pytest.mark.parametrize(
+    ("fmt", "why"),
+    [
+        ("markdown", "a Markdown table needs its header"),
+        ("json", "json has no header row"),
+        ("jsonl", "jsonl has no header row"),
+    ],
+)
+def test_no_headers_where_there_is_no_header_row_is_refused(
+    small_base: Path, fmt: str, why: str
+) -> None:
+    result = run("list", "--facts", str(small_base), "-f", fmt, "--no-headers")
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"Error: --no-headers does not apply: {why}\nHint: Use it with table, csv or tsv.\n"
+    )
 
 
 # --- CSV and TSV with awkward values ------------------------------------------------------------
@@ -653,6 +692,40 @@ def test_get_json_is_one_object() -> None:
     assert list(record) == FACT_FIELDS
 
 
+def test_get_several_ids_prints_a_list_in_json(small_base: Path) -> None:
+    args = ("get", "finance.settlement", "aviation.weekly-flights", "--facts", str(small_base))
+    result = run(*args, "--json", "--fields", "id,value")
+    assert result.json() == [
+        {"id": "finance.settlement", "value": 400000000},
+        {"id": "aviation.weekly-flights", "value": 24},
+    ]
+    assert run(*args, "--value").stdout == "400000000\n24\n"
+    tsv = run(*args, "-f", "tsv", "--fields", "id,value", "--no-headers")
+    assert tsv.stdout == "finance.settlement\t400000000\naviation.weekly-flights\t24\n"
+
+
+def test_get_dash_reads_the_ids_from_stdin(small_base: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["get", "-", "--facts", str(small_base), "--value"],
+        input="finance.settlement\naviation.weekly-flights\n",
+        catch_exceptions=False,
+    )
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "400000000\n24\n", "")
+    empty = CliRunner().invoke(
+        app, ["get", "-", "--facts", str(small_base)], input="", catch_exceptions=False
+    )
+    assert (empty.exit_code, empty.stdout) == (2, "")
+    assert empty.stderr == "Error: no ids on standard input\nHint: Give one fact id a line.\n"
+
+
+def test_get_several_ids_with_one_unknown_prints_nothing(small_base: Path) -> None:
+    args = ("get", "aviation.weekly-flights", "nope", "--facts", str(small_base), "--value")
+    result = run(*args)
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr.startswith("Error: no fact with id 'nope'\n")
+
+
 def test_get_csv_is_a_header_and_one_row(small_base: Path) -> None:
     raw = stdout_bytes("get", "aviation.weekly-flights", "--facts", str(small_base), "-f", "csv")
     assert raw == b"".join(SMALL_LIST_CSV.splitlines(keepends=True)[:2])
@@ -674,8 +747,8 @@ def test_get_csv_of_the_bundled_base_is_a_header_and_one_row() -> None:
 def test_every_output_format_has_a_renderer(
     small_base: Path, fmt: OutputFormat, terminal: bool
 ) -> None:
-    base = store.load(small_base)
-    listing = views.Listing(views.FACT, base.facts, title="Facts")
+    facts = [fact.to_dict() for fact in ccifacts.load(small_base).facts()]
+    listing = views.Listing(views.FACT, facts, title="Facts")
     render = renderer_for(fmt, terminal=terminal)
     assert callable(render)
     text = to_text(render(listing, None, True), color=False, width=None)
@@ -804,6 +877,27 @@ def test_a_pipe_that_stays_open_gets_every_record(console_script: Path, big_base
     assert len(completed.stdout.splitlines()) == BIG_COUNT + 2
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize("args", [("sectors",), ("--help",), ()], ids=["sectors", "help", "bare"])
+def test_output_that_cannot_be_written_is_exit_5(
+    console_script: Path, small_base: Path, args: tuple[str, ...]
+) -> None:
+    # ccifacts sectors > /dev/full: the disk is full.
+    with Path("/dev/full").open("wb") as full:
+        completed = subprocess.run(
+            [str(console_script), *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=script_env(CCIFACTS_FACTS=str(small_base)),
+            check=False,
+        )
+    assert (completed.returncode, completed.stderr) == (
+        5,
+        b"Error: cannot write the output: no space left on device\n"
+        b"Hint: Check where the output goes.\n",
+    )
+
+
 LOCALES = {
     "C": {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": None, "PYTHONUTF8": None},
     "C-no-utf8-mode": {
@@ -869,13 +963,25 @@ def completion_context(command: str, *args: str, facts: Path | None = None) -> t
     return context
 
 
-def test_sectors_complete_by_id_and_alias(small_base: Path) -> None:
+def in_zsh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Complete as for zsh, the one shell that is given descriptions."""
+    monkeypatch.setenv("_CCIFACTS_COMPLETE", "complete_zsh")
+
+
+def test_sectors_complete_by_id_and_alias(
+    small_base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     context = completion_context("sector", facts=small_base)
+    assert complete.sectors(context, "a") == [("aviation", ""), ("air", "")]
+    in_zsh(monkeypatch)
     assert complete.sectors(context, "a") == [("aviation", "Aviation"), ("air", "Aviation")]
     assert complete.sectors(context, "FIN") == [("finance", "Finance")]
 
 
-def test_fact_ids_complete_with_their_labels(small_base: Path) -> None:
+def test_fact_ids_complete_with_their_labels(
+    small_base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_zsh(monkeypatch)
     context = completion_context("get", facts=small_base)
     assert complete.fact_ids(context, "aviation.w") == [
         ("aviation.weekly-flights", "Weekly flights")
@@ -886,12 +992,16 @@ def test_fact_ids_complete_with_their_labels(small_base: Path) -> None:
     ]
 
 
-def test_facts_after_the_command_is_used_by_completion(small_base: Path) -> None:
+def test_facts_after_the_command_is_used_by_completion(
+    small_base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_zsh(monkeypatch)
     context = completion_context("get", "--facts", str(small_base))
     assert complete.fact_ids(context, "f") == [("finance.settlement", "Settlement, via NRA")]
 
 
-def test_term_ids_complete_in_any_case(small_base: Path) -> None:
+def test_term_ids_complete_in_any_case(small_base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    in_zsh(monkeypatch)
     context = completion_context("define", facts=small_base)
     assert complete.terms(context, "n") == [("NRA", "Non-Resident Account")]
 
@@ -899,7 +1009,7 @@ def test_term_ids_complete_in_any_case(small_base: Path) -> None:
 def test_kinds_complete() -> None:
     context = completion_context("list")
     assert complete.kinds(context, "m") == [("metric", ""), ("milestone", "")]
-    assert [kind for kind, _ in complete.kinds(context, "")] == list(cli.FACT_KINDS)
+    assert [kind for kind, _ in complete.kinds(context, "")] == list(kinds.FACT_KINDS)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import ccifacts.db
 import ccifacts.loader
+from ccifacts import model
 from ccifacts.build import compile_into
 from ccifacts.errors import FactBaseError
 from conftest import Run, minimal, run, write
@@ -237,21 +238,70 @@ def test_numbers_parsers_disagree_on_are_refused_with_their_path(
     assert result.stderr == f"Error: {path}: facts[0].value: {message}\n{HINT_NUMBERS}"
 
 
-def test_deep_nesting_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path / "deep.json", "[" * 100_000)
+@pytest.mark.parametrize("value", [2**63, -(2**63), 10**30])
+def test_an_integer_beyond_what_sqlite_stores_is_refused(tmp_path: Path, value: int) -> None:
+    document = minimal()
+    document["facts"][0]["value"] = value
+    path = write(tmp_path / "huge.json", document)
     result = sectors_of(path)
     assert_refused(result)
     assert result.stderr == (
-        f"Error: {path}: nested too deeply to parse\n"
+        f"Error: {path}: facts[0].value: the integer is too large "
+        f"(at most {model.INT_LIMIT} either way)\n{HINT_SCHEMA}"
+    )
+
+
+def test_the_largest_integers_sqlite_stores_are_kept_exactly(tmp_path: Path) -> None:
+    document = minimal()
+    document["facts"][0]["value"] = model.INT_LIMIT
+    document["facts"][0]["baseline"]["value"] = -model.INT_LIMIT
+    path = write(tmp_path / "largest.json", document)
+    fact = run("get", "aviation.weekly-flights", "--facts", str(path), "--json").json()
+    assert (fact["value"], fact["baseline"]["value"]) == (model.INT_LIMIT, -model.INT_LIMIT)
+
+
+def test_every_figure_of_a_fact_is_held_to_the_limit(tmp_path: Path) -> None:
+    document = minimal()
+    document["facts"][0]["baseline"]["value"] = 2**63
+    document["facts"][1]["yoy_pct"] = -(2**63) - 5
+    path = write(tmp_path / "huge.json", document)
+    result = run("validate", str(path))
+    assert (result.code, result.stdout) == (3, "")
+    too_large = f"the integer is too large (at most {model.INT_LIMIT} either way)"
+    assert result.stderr == (
+        f"Error: {path}: 2 problems\n"
+        f"  facts[0].baseline.value: {too_large}\n"
+        f"  facts[1].yoy_pct: {too_large}\n"
+        f"{HINT_SCHEMA}"
+    )
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "deep.json", '{"facts": ' + "[" * 100_000)
+    result = sectors_of(path)
+    assert_refused(result)
+    assert result.stderr == (
+        f"Error: {path}: facts[0]: nested too deeply to parse\n"
         "Hint: A fact base nests a few levels; check for runaway brackets.\n"
     )
 
 
 def test_deep_but_closed_nesting_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path / "deep.json", "[" * 100_000 + "]" * 100_000)
+    path = write(tmp_path / "deep.json", '{"facts": ' + "[" * 100_000 + "]" * 100_000 + "}")
     result = sectors_of(path)
     assert_refused(result)
-    assert result.stderr.startswith(f"Error: {path}: nested too deeply to parse\n")
+    assert result.stderr.startswith(f"Error: {path}: facts[0]: nested too deeply to parse\n")
+
+
+@pytest.mark.parametrize("document", ["[" * 100_000, "[]"], ids=["deep", "empty"])
+def test_a_top_level_array_is_refused_before_it_is_read(tmp_path: Path, document: str) -> None:
+    path = write(tmp_path / "array.json", document)
+    result = sectors_of(path)
+    assert_refused(result)
+    assert result.stderr == (
+        f"Error: {path}: the document must be a JSON object, not an array\n"
+        'Hint: A fact base is a JSON object: {"schema_version": 1, ...}.\n'
+    )
 
 
 def test_duplicate_keys_are_refused_naming_key_and_path(tmp_path: Path) -> None:
@@ -619,7 +669,10 @@ def test_a_hostile_query_that_finds_nothing_is_inert(small_base: Path) -> None:
     result = run("search", "zebra\x1b[2J", "--facts", str(small_base), "--format", "csv")
     assert result.code == 0
     assert result.stdout == "id,sector,label,value,unit,qualifier,period.label\n"
-    assert result.stderr == "no facts match 'zebra\\x1b[2J'\n"
+    assert result.stderr == (
+        "no facts match 'zebra\\x1b[2J': no fact has 'zebra', 'j'\n"
+        "Try fewer words, a term (`ccifacts terms`) or a sector (`ccifacts sectors`).\n"
+    )
 
 
 # --- a crash deep inside --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ of search ranking, the printed JSON Schema, and a quiet Ctrl-C."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -15,9 +16,9 @@ from typing import Any
 
 import pytest
 
-import ccifacts.query
+import ccifacts.db
 from ccifacts import cli, model
-from ccifacts.factbase import FactBase
+from ccifacts.cli import core
 from conftest import ROOT, minimal, run, write
 
 HINT_SCHEMA = "Hint: Fix what is listed; `ccifacts schema` prints the format of a fact base.\n"
@@ -80,26 +81,36 @@ def test_get_an_unknown_field_exits_2(small_base: Path) -> None:
     result = run("get", "aviation.weekly-flights", "--field", "nope", "--facts", str(small_base))
     assert result.code == 2
     assert result.stdout == ""
+    # The option is --field, which takes one field and refuses "all": the message names it and
+    # offers only what it takes.
     assert result.stderr == (
-        "Error: unknown field 'nope'\n"
-        "Hint: Fields: id, sector, kind, label, value, unit, qualifier, baseline, yoy_pct, "
-        "period, statement, terms, said_by, source, section, headline, baseline.value, "
-        "baseline.label, period.label, period.start, period.end, period.as_of, "
-        "period.inferred.\n"
+        "Error: unknown field 'nope' for --field\n"
+        "Hint: Fact fields are: id, sector, kind, label, value, unit, qualifier, baseline, "
+        "yoy_pct, period, statement, terms, said_by, source, section, headline, measure, "
+        "baseline.value, baseline.label, period.label, period.start, period.end, period.as_of, "
+        "or period.inferred.\n"
     )
+
+
+def test_get_a_misspelt_field_suggests_the_closest(small_base: Path) -> None:
+    result = run("get", "aviation.weekly-flights", "--field", "Lable", "--facts", str(small_base))
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.endswith("\nHint: did you mean: label?\n")
+    shown = run("get", "aviation.weekly-flights", "--field", "Label", "--facts", str(small_base))
+    assert (shown.code, shown.stdout) == (0, "Weekly flights\n")
 
 
 # --- 4. CCIFACTS_DEBUG=1 shows the traceback of an internal error -------------------------------
 
 
-def _explode(base: FactBase) -> list[dict[str, Any]]:
+def _explode(connection: sqlite3.Connection) -> list[dict[str, Any]]:
     raise RuntimeError("boom")
 
 
 def test_an_internal_error_is_exit_4_and_with_debug_its_traceback(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(ccifacts.query, "sector_rows", _explode)
+    monkeypatch.setattr(ccifacts.db, "sectors", _explode)
     quiet = run("sectors")
     assert (quiet.code, quiet.stdout) == (4, "")
     assert quiet.stderr == (
@@ -116,13 +127,13 @@ def test_debug_prints_the_traceback_from_the_console_script(tmp_path: Path) -> N
     script = textwrap.dedent(
         """
         import sys
-        import ccifacts.query
+        import ccifacts.db
         from ccifacts.cli import main
 
-        def explode(base):
+        def explode(connection):
             raise RuntimeError("boom")
 
-        ccifacts.query.sector_rows = explode
+        ccifacts.db.sectors = explode
         sys.exit(main(["sectors"]))
         """
     )
@@ -222,7 +233,13 @@ def change(fact_id: str, before: float, after: float, ratio: float, pct: float) 
         "ratio": ratio,
         "change_pct": pct,
         "derived": ["ratio", "change_pct"],
-        "period": "2025",
+        "period": {
+            "label": "2025",
+            "start": "2025",
+            "end": "2025",
+            "as_of": None,
+            "inferred": False,
+        },
     }
 
 
@@ -301,6 +318,8 @@ def test_schema_prints_the_models_json_schema_as_committed() -> None:
         "sectors",
         "terms",
         "people",
+        "measures",
+        "synonyms",
         "facts",
     }
     assert printed["$defs"]["Fact"]["required"] == [
@@ -337,9 +356,9 @@ def test_ctrl_c_exits_130_with_at_most_one_short_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], where: str
 ) -> None:
     if where == "in a command":
-        monkeypatch.setattr(ccifacts.query, "sector_rows", _interrupt)
+        monkeypatch.setattr(ccifacts.db, "sectors", _interrupt)
     else:
-        monkeypatch.setattr(cli, "app", _interrupt)
+        monkeypatch.setattr(core, "app", _interrupt)
     assert cli.main(["sectors"]) == 130
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -347,7 +366,7 @@ def test_ctrl_c_exits_130_with_at_most_one_short_line(
 
 
 def test_ctrl_c_in_a_command_is_130_through_the_runner(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ccifacts.query, "sector_rows", _interrupt)
+    monkeypatch.setattr(ccifacts.db, "sectors", _interrupt)
     result = run("sectors")
     assert (result.code, result.stdout) == (130, "")
     _assert_quiet(result.stderr)

@@ -272,6 +272,7 @@ class _Table:
         for row in range(self.rows):
             cells: list[list[Any]] = []
             start = 0
+            spilled = False
             for i, (column, column_width) in zip(layout.shown, shown, strict=True):
                 cell = column.cell(row, column_width, i in layout.short, options.ascii_only)
                 if column.rule.key and cell_len(cell.plain) > column_width:
@@ -280,10 +281,14 @@ class _Table:
                     indent = min(start, max(width - cell_len(cell.plain), 0))
                     lines.append(Text(" " * indent) + cell)
                     cells.append([])
+                    spilled = True
                 else:
                     cells.append(_wrap(cell, column, column_width, console))
                 start += column_width + GAP
-            lines += _join(cells, shown)
+            joined = _join(cells, shown)
+            if spilled:  # the id took a line of its own: no blank line if nothing else is left
+                joined = [line for line in joined if line.plain.strip()]
+            lines += joined
         for line in lines:
             line.rstrip()
             yield from line.render(console)

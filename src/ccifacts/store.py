@@ -45,7 +45,8 @@ _SETTLED_NS = 2_000_000_000
 _ENTRY = re.compile(r"[0-9a-f]{64}\.sqlite3")
 _POINTER = re.compile(r"[0-9a-f]{32}\.pointer")
 _TEMPORARY = re.compile(r"\.ccifacts-[0-9a-z_]+\.tmp")
-_SCHEMA_MODULES = ("model.py", "db.py", "loader.py")
+# What decides a compiled database's content: a change to any of them is a new key.
+_SCHEMA_MODULES = ("model.py", "db.py", "loader.py", "build.py", "text.py")
 
 
 def cache_dir() -> Path | None:
@@ -56,7 +57,10 @@ def cache_dir() -> Path | None:
         return Path(configured) if configured else None
     import platformdirs
 
-    folder = Path(platformdirs.user_cache_dir("ccifacts", appauthor=False))
+    try:
+        folder = Path(platformdirs.user_cache_dir("ccifacts", appauthor=False))
+    except Exception:  # no home directory at all (a uid without a passwd entry): no cache
+        return None
     return folder if folder.is_absolute() else None
 
 
@@ -177,7 +181,8 @@ def _entry_is_whole(path: Path) -> bool:
 def _uri(path: Path) -> str:
     # SQLite's URI file names: "%", "?" and "#" would end or change the name (RFC 3986).
     name = str(path.absolute()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
-    return f"file:{name}?mode=ro&immutable=1"
+    # "file://" and an empty authority: a path that starts with "//" is not taken for a host.
+    return f"file://{name}?mode=ro&immutable=1"
 
 
 def _open_entry(path: Path, key: str) -> sqlite3.Connection | None:
@@ -297,20 +302,21 @@ def _compile(
     if temporary is None or folder is None:
         return Opened(connection, path, key, None)
     connection.close()
+    # Opened before it is renamed into place: whatever happens to the name afterwards (another
+    # process's pruning, a directory squatting it), this run reads the file it wrote.
+    opened = _open_entry(temporary, key)
+    if opened is None:
+        temporary.unlink(missing_ok=True)
+        raise FactBaseError(
+            origin, [Problem("the compiled database could not be read back")], hint="Run it again."
+        )
     entry = folder / f"{key}.sqlite3"
     try:
         temporary.replace(entry)
     except OSError:
-        temporary.unlink(missing_ok=True)
-        raise FactBaseError(
-            origin, [Problem("the compiled database could not be stored")]
-        ) from None
+        temporary.unlink(missing_ok=True)  # still open: a private database for this run
+        return Opened(opened, path, key, None)
     _prune(folder)
-    opened = _open_entry(entry, key)
-    if opened is None:  # replaced meanwhile by another process's, or damaged: compile privately
-        raise FactBaseError(
-            origin, [Problem("the compiled database could not be read back")], hint="Run it again."
-        )
     return Opened(opened, path, key, entry)
 
 

@@ -15,23 +15,29 @@ QUALIFIER_WORDS = {
     "more_than": "more than ",
     "at_least": "at least ",
     "approx": "about ",
+    "nearly": "nearly ",
     "less_than": "less than ",
     "up_to": "up to ",
 }
-_CURRENCIES = {"USD", "RMB"}
+_CURRENCIES = {"USD", "RMB", "SGD"}
 # How each unit of the schema reads after a number; "{n}" is the formatted number.
 UNIT_FORMATS = {
     "USD": "USD {n}",
     "RMB": "RMB {n}",
+    "SGD": "SGD {n}",
     "count": "{n}",
     "percent": "{n}%",
     "days": "{n} days",
+    "hours": "{n} hours",
     "years": "{n} years",
     "per_week": "{n} per week",
+    "per_day": "{n} per day",
     "per_year": "{n} per year",
     "times": "{n}x",
     "ordinal": "{n}",
     "metric_tons": "{n} metric tons",
+    "TEU": "{n} TEU",
+    "km": "{n} km",
 }
 
 
@@ -73,8 +79,8 @@ def figure(value: int | float | None, unit: str | None, qualifier: str = "exact"
         shown = _ordinal(value)
     else:
         shown = number(value)
-    if unit == "days" and value == 1:
-        text = "1 day"
+    if unit in ("days", "hours", "years") and value == 1:
+        text = f"1 {unit[:-1]}"
     else:
         text = UNIT_FORMATS.get(unit or "count", "{n}").format(n=shown)
     return QUALIFIER_WORDS.get(qualifier, "") + text

@@ -448,12 +448,13 @@ def resolve_fields(listing: Listing, spec: str | None, *, flat: bool, json: bool
     return list(dict.fromkeys(names))
 
 
-def field_name(kind: RecordKind, name: str) -> str:
+def field_name(kind: RecordKind, name: str, option: str = "--fields") -> str:
     """The field of ``kind`` that ``name`` names (any case; a heading such as "Said by" too),
-    or ``UsageError`` with the closest field."""
+    or ``UsageError`` with the closest field. ``--fields`` also takes "all"; ``--field`` not."""
     wanted = name.strip().casefold()
     valid = kind.valid()
-    if wanted == "all" or wanted in valid:
+    every = option == "--fields"
+    if (wanted == "all" and every) or wanted in valid:
         return wanted
     by_heading = {header(path).casefold(): path for path in valid}
     by_heading |= {path.replace("_", " "): path for path in valid}
@@ -462,22 +463,20 @@ def field_name(kind: RecordKind, name: str) -> str:
     import difflib
 
     close = difflib.get_close_matches(wanted, valid, n=1, cutoff=0.6)
+    listed = f"{', '.join(valid)}, or all" if every else f"{', '.join(valid[:-1])}, or {valid[-1]}"
     hint = (
-        f"did you mean: {close[0]}?"
-        if close
-        else f"{kind.name.capitalize()} fields are: {', '.join(valid)}, or all."
+        f"did you mean: {close[0]}?" if close else f"{kind.name.capitalize()} fields are: {listed}."
     )
-    raise UsageError(f"unknown field {quoted(name.strip())} for --fields", hint)
+    raise UsageError(f"unknown field {quoted(name.strip())} for {option}", hint)
 
 
 def fact_field(name: str) -> str:
     """The fact field of ``get --field`` (any case), or ``UsageError``."""
     if not name.strip():
         raise UsageError("--field needs a field name", "Try: --field value, --field period.end")
-    found = field_name(FACT, name)
-    if found == "all":
+    if name.strip().casefold() == "all":
         raise UsageError("--field takes one field", "Use --json for every field.")
-    return found
+    return field_name(FACT, name, "--field")
 
 
 def sort_records(kind: RecordKind, records: list[Record], fields: list[str]) -> list[Record]:

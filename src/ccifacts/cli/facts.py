@@ -390,7 +390,14 @@ def history(
     base = out.load()
     if not measure:
         rows = views.sort_records(views.MEASURE, [m.to_dict() for m in base.measures()], out.sort)
-        out.listing(views.Listing(views.MEASURE, rows, title="Measures"))
+        out.listing(
+            views.Listing(
+                views.MEASURE,
+                rows,
+                title="Measures",
+                empty="the fact base has no measures (facts of one series share a measure)",
+            )
+        )
         return
     found = base.find_measure(" ".join(measure))
     points = views.sort_records(
