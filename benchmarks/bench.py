@@ -82,7 +82,12 @@ def startup(report: Report, runs: int, env: dict[str, str]) -> None:
     timed([CCIFACTS, "sectors"], env)  # compile the bundled base once, as a first run does
     commands = {
         "pass": [PYTHON, "-c", "pass"],
-        "get aviation.weekly-flights --json": [CCIFACTS, "get", "aviation.weekly-flights", "--json"],
+        "get aviation.weekly-flights --json": [
+            CCIFACTS,
+            "get",
+            "aviation.weekly-flights",
+            "--json",
+        ],
         "sector aviation --format table": [CCIFACTS, "sector", "aviation", "--format", "table"],
     }
     medians = alternate(commands, env, runs)
@@ -94,7 +99,13 @@ def startup(report: Report, runs: int, env: dict[str, str]) -> None:
         report.line(name, f"{seconds * 1000:.1f} ms", ratio, f"<= {limit}x pass", ratio <= limit)
     seconds = statistics.median(completions)
     ratio = seconds / base
-    report.line("completion (Tab on `sector av`)", f"{seconds * 1000:.1f} ms", ratio, "<= 6x pass", ratio <= 6)
+    report.line(
+        "completion (Tab on `sector av`)",
+        f"{seconds * 1000:.1f} ms",
+        ratio,
+        "<= 6x pass",
+        ratio <= 6,
+    )
 
 
 def lookups(base_file: Path, env: dict[str, str], runs: int) -> dict[str, tuple[float, float]]:
@@ -107,7 +118,15 @@ def lookups(base_file: Path, env: dict[str, str], runs: int) -> dict[str, tuple[
         "sector aviation": [CCIFACTS, *facts, "sector", "aviation", "--limit", "20"],
         "sectors": [CCIFACTS, *facts, "sectors"],
         "get <unknown-id>": [CCIFACTS, *facts, "get", "aviation.weekly-flight.n77"],
-        "search with a typo (ILTSC ports)": [CCIFACTS, *facts, "search", "ILTSC", "ports", "-n", "20"],
+        "search with a typo (ILTSC ports)": [
+            CCIFACTS,
+            *facts,
+            "search",
+            "ILTSC",
+            "ports",
+            "-n",
+            "20",
+        ],
     }
     return alternate(commands, env, runs)
 
@@ -154,8 +173,10 @@ def scale(report: Report, sizes: list[int], runs: int, env: dict[str, str], fold
         repeats[size] = measured
         base = measured.pop("pass")[0]
         grep = measured.pop("grep")[0]
-        print(f"  repeat runs, medians of {repeat_runs}: python -c pass {base * 1000:.1f} ms, "
-              f"grep -c ILSTC {grep * 1000:.1f} ms")
+        print(
+            f"  repeat runs, medians of {repeat_runs}: python -c pass {base * 1000:.1f} ms, "
+            f"grep -c ILSTC {grep * 1000:.1f} ms"
+        )
         for name, (seconds, mib) in measured.items():
             checked = size >= 100_000
             ratio = seconds / base
@@ -184,7 +205,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--quick", action="store_true", help="start-up and 100,000 facts only")
     options = parser.parse_args()
-    print(f"ccifacts {ccifacts.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(
+        f"ccifacts {ccifacts.__version__}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
+    )
     # Byte-compile ccifacts as pip does when it installs a wheel: an editable install run with
     # PYTHONDONTWRITEBYTECODE set would otherwise compile every module on every run.
     compileall.compile_dir(Path(ccifacts.__file__).parent, quiet=1)
