@@ -9,6 +9,7 @@ these types and checks did not pass. Imported only to compile a fact base or pri
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, NotRequired, cast, get_args
@@ -729,7 +730,12 @@ def quote(text: str) -> str:
 
 def _period(period: dict[str, Any], where: str) -> Iterator[Problem]:
     dates = {key: period.get(key) for key in ("start", "end", "as_of")}
-    given = {key: value for key, value in dates.items() if isinstance(value, str)}
+    # A date not in the format is Pydantic's to report; only well-formed ones are compared.
+    given = {
+        key: value
+        for key, value in dates.items()
+        if isinstance(value, str) and re.fullmatch(_DATE_PATTERN, value)
+    }
     if all(value is None for value in dates.values()):
         yield Problem("a period needs at least one of start, end or as_of", where)
         return

@@ -313,11 +313,14 @@ _CURRENCY_WORDS = {
     "sgd": "SGD",
     "s$": "SGD",
 }
+# A number as a word of its own (not the 380 of "A380"), with its currency, scale and percent.
 _NUMBER = re.compile(
     r"(?P<currency>us\$|s\$|\$|usd|rmb|sgd|cny)?\s*"
-    r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?<![^\W\d_])(?P<n>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
     r"(?:\s*(?P<scale>thousand|million|billion|trillion|mln|mn|bn|tn|k|m|b|t)(?![a-z]))?"
-    r"(?P<percent>\s*(?:%|percent\b|per\s+cent\b|pct\b))?",
+    r"(?P<percent>\s*(?:%|percent\b|per\s+cent\b|pct\b))?"
+    r"(?:km|kg|teu|tonnes?|tons?|hrs?|hours?|days?|pax)?"  # a unit written onto it: 4080km
+    r"(?![^\W\d_])",
     re.IGNORECASE,
 )
 
