@@ -670,7 +670,7 @@ def test_a_hostile_query_that_finds_nothing_is_inert(small_base: Path) -> None:
     assert result.code == 0
     assert result.stdout == "id,sector,label,value,unit,qualifier,period.label\n"
     assert result.stderr == (
-        "no facts match 'zebra\\x1b[2J': no fact has 'zebra', 'j'\n"
+        "no facts match 'zebra\\x1b[2J': no fact has 'zebra', '2j'\n"
         "Try fewer words, a term (`ccifacts terms`) or a sector (`ccifacts sectors`).\n"
     )
 

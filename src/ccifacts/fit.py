@@ -20,31 +20,13 @@ texts and a function that measures them, never Rich."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, field
+
+from ccifacts.rules import Rule, Wrap
 
 GAP = 2  # spaces between two columns
 MIN_KEY = 8  # an id column never narrows below this (or its heading)
 SPILL_SHARE = 10  # before a column is left out, at most 1 in this many ids spill
-
-
-class Wrap(StrEnum):
-    """When a column may wrap between words (never inside a word)."""
-
-    PROSE = "prose"  # labels, names, titles: before any column is left out
-    LATE = "late"  # figures, dates: only once no column can be left out
-    NEVER = "never"  # counts, references: always one line
-
-
-@dataclass(frozen=True)
-class Rule:
-    """How a field's column gives way: ``floor`` is the narrowest it wraps to before a column
-    is left out (never less than its longest word); a ``key`` is the record's id, never broken:
-    a column of ids narrows by putting the longer ones on lines of their own."""
-
-    wrap: Wrap = Wrap.PROSE
-    floor: int = 12
-    key: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,7 +37,7 @@ class Column:
 
     header: str
     cells: Sequence[str]
-    rule: Rule = Rule()
+    rule: Rule = field(default_factory=Rule)
     short: Sequence[str] | None = None
     rank: int = 0
     drawn: tuple[int, int] | None = None

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ccifacts.errors import UsageError
-from ccifacts.fit import Rule, Wrap
+from ccifacts.rules import Rule, Wrap
 from ccifacts.text import inert, quoted
 from ccifacts.units import figure, number, percent_change
 

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ccifacts.build import Progress
+if TYPE_CHECKING:
+    from ccifacts.build import Progress
 
 _DELAY = 0.5
 """Seconds a compile runs before a bar appears (a small base finishes before that)."""
 
 
-class _Bar(Progress):
+class _Bar:
+    """A ``ccifacts.build.Progress`` drawn with Rich."""
+
     def __init__(self) -> None:
         self._total: int | None = None
         self._done = 0
@@ -83,4 +86,4 @@ def progress_bar(*, quiet: bool) -> Progress | None:
             return None
     except (AttributeError, ValueError):
         return None
-    return _Bar()
+    return _Bar()  # type: ignore[return-value]  # duck-typed: build is not imported to check
