@@ -122,8 +122,10 @@ def compile_into(
             if found or count:
                 problems.add(found)
                 problems.more += count - len(found)
-            elif valid:
-                writer.add_facts(event.first, valid)
+            elif valid and not problems:
+                # Once anything is wrong the database is given up: writing more is no use, and
+                # a fact whose value the parser refused must not reach it as the text wrote it.
+                writer.add_facts(event.first, event.texts, valid)
             facts = event.first + len(event.items)
         lists, found = model.validate_header(header, facts_seen=reader.saw_facts)
         problems.add(found, header=True)

@@ -92,17 +92,80 @@ CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, facts_fts, row);
 INSERT INTO words SELECT term, doc FROM temp.vocabulary WHERE term NOT GLOB '*[0-9]*';
 """
 
-_FACT_COLUMNS = (
-    "position, id, sector, kind, label, value, unit, qualifier, baseline_value, baseline_label, "
-    "yoy_pct, period_label, period_start, period_end, period_as_of, period_inferred, statement, "
-    "terms, said_by, source, section, headline, measure, dated, date_end, date_start"
-)
-_FACT_INSERT = f"INSERT INTO facts ({_FACT_COLUMNS}) VALUES ({', '.join('?' * 26)})"
 _SELECT_FACT = (
     "SELECT id, sector, kind, label, value, unit, qualifier, baseline_value, baseline_label, "
     "yoy_pct, period_label, period_start, period_end, period_as_of, period_inferred, statement, "
     "terms, said_by, source, section, headline, measure FROM facts"
 )
+
+# A fact's row, made by SQLite from the fact's JSON text as the document writes it (the models
+# validated it as parsed: strict types, nothing coerced, so the text says exactly what they
+# passed). Doing it in SQL keeps the interpreter free to parse the next batch meanwhile.
+# A batch goes in as one JSON array and one statement: a statement per fact would hand the
+# interpreter's lock back and forth with the parsing thread for every row.
+# Each element is [fact, names, sector, speaker]: the fact's JSON text and the keys of its
+# search texts in temp.search_texts (a base repeats a few of them, so each is passed once).
+_STAGE = """
+INSERT INTO temp.staging (position, doc, names, sector, speaker)
+SELECT ? + key, value -> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)
+"""
+_FACTS_FROM_STAGE = """
+INSERT INTO facts (position, id, sector, kind, label, value, unit, qualifier, baseline_value,
+    baseline_label, yoy_pct, period_label, period_start, period_end, period_as_of,
+    period_inferred, statement, terms, said_by, source, section, headline, measure, dated,
+    date_end, date_start)
+SELECT position, id, sector, kind, label, value, unit, qualifier, baseline_value, baseline_label,
+    yoy_pct, period_label, p_start, p_end, p_as_of, inferred, statement, terms, said_by, source,
+    section, headline, measure,
+    p_start IS NOT NULL OR p_end IS NOT NULL,
+    CASE length(last) WHEN 4 THEN last || '-12-31' WHEN 7 THEN last || '-31'
+        ELSE coalesce(last, '') END,
+    CASE length(first) WHEN 4 THEN first || '-01-01' WHEN 7 THEN first || '-01'
+        ELSE coalesce(first, '') END
+FROM (
+    SELECT *, coalesce(p_end, p_start, p_as_of) AS last,
+        coalesce(p_start, p_end, p_as_of) AS first
+    FROM (
+        SELECT position,
+            json_extract(doc, '$.id') AS id,
+            json_extract(doc, '$.sector') AS sector,
+            json_extract(doc, '$.kind') AS kind,
+            json_extract(doc, '$.label') AS label,
+            json_extract(doc, '$.value') AS value,
+            json_extract(doc, '$.unit') AS unit,
+            coalesce(json_extract(doc, '$.qualifier'), 'exact') AS qualifier,
+            json_extract(doc, '$.baseline.value') AS baseline_value,
+            json_extract(doc, '$.baseline.label') AS baseline_label,
+            json_extract(doc, '$.yoy_pct') AS yoy_pct,
+            json_extract(doc, '$.period.label') AS period_label,
+            json_extract(doc, '$.period.start') AS p_start,
+            json_extract(doc, '$.period.end') AS p_end,
+            json_extract(doc, '$.period.as_of') AS p_as_of,
+            coalesce(json_extract(doc, '$.period.inferred'), 0) AS inferred,
+            json_extract(doc, '$.statement') AS statement,
+            coalesce(json_extract(doc, '$.terms'), '[]') AS terms,
+            json_extract(doc, '$.said_by') AS said_by,
+            json_extract(doc, '$.source') AS source,
+            json_extract(doc, '$.section') AS section,
+            coalesce(json_extract(doc, '$.headline'), 0) AS headline,
+            json_extract(doc, '$.measure') AS measure
+        FROM temp.staging
+    )
+)
+"""
+_TERMS_FROM_STAGE = """
+INSERT OR IGNORE INTO fact_terms (fact, term)
+SELECT staging.position, item.value FROM temp.staging, json_each(staging.doc, '$.terms') AS item
+"""
+_SEARCH_FROM_STAGE = """
+INSERT INTO facts_fts (rowid, id, label, names, sector, speaker, statement)
+SELECT f.position, f.id, f.label, n.text, s.text, p.text, f.statement
+FROM temp.staging AS staged
+JOIN facts AS f ON f.position = staged.position
+JOIN temp.search_texts AS n ON n.key = staged.names
+JOIN temp.search_texts AS s ON s.key = staged.sector
+JOIN temp.search_texts AS p ON p.key = staged.speaker
+"""
 
 Record = dict[str, Any]
 
@@ -124,94 +187,40 @@ def date_key(partial: str, *, end: bool) -> str:
     return partial
 
 
-_TERMS_JSON: dict[tuple[str, ...], str] = {}
-
-
-def _terms_json(terms: Sequence[str]) -> str:
-    key = tuple(terms)
-    found = _TERMS_JSON.get(key)
-    if found is None:
-        found = _json(list(key))
-        if len(_TERMS_JSON) < 10_000:  # a base repeats a few lists of terms; bound the memo
-            _TERMS_JSON[key] = found
-    return found
-
-
-def _fact_row(position: int, fact: dict[str, Any]) -> tuple[Any, ...]:
-    get = fact.get
-    baseline = get("baseline")
-    period = fact["period"]
-    start, end, as_of = period.get("start"), period.get("end"), period.get("as_of")
-    last = end or start or as_of or ""
-    first = start or last
-    return (
-        position,
-        fact["id"],
-        fact["sector"],
-        fact["kind"],
-        fact["label"],
-        get("value"),
-        get("unit"),
-        get("qualifier", "exact"),
-        baseline.get("value") if baseline else None,
-        baseline["label"] if baseline else None,
-        get("yoy_pct"),
-        period["label"],
-        start,
-        end,
-        as_of,
-        int(period.get("inferred", False)),
-        fact["statement"],
-        _terms_json(get("terms", ())),
-        get("said_by"),
-        fact["source"],
-        get("section"),
-        int(get("headline", False)),
-        get("measure"),
-        int(bool(start or end)),
-        date_key(last, end=True) if last else "",
-        date_key(first, end=False) if first else "",
-    )
-
-
 def _search_text(*parts: str | None) -> str:
     return " / ".join(part for part in parts if part)
 
 
 class SearchTexts:
     """What a fact is found by besides its own words: the names and aliases of its terms and
-    measure, of its sector, its speaker and roles, and its source's publisher, joined once
-    per distinct combination (a base repeats them)."""
+    measure, of its sector, its speaker's name and roles, and its source's publisher, joined
+    once per distinct combination (a base repeats them). Read leniently from lists not yet
+    validated: a wrong one fails validation anyway."""
 
     def __init__(self, lists: dict[str, Any]) -> None:
         def records(key: str) -> list[dict[str, Any]]:
             found = lists.get(key)
             return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
 
-        def text(*parts: object) -> str:
-            return _search_text(*(p for p in parts if isinstance(p, str)))
+        def texts(key: str, *fields: str) -> dict[Any, str]:
+            found = {}
+            for record in records(key):
+                parts: list[object] = []
+                for name in fields:
+                    value = record.get(name)
+                    parts += value if isinstance(value, list) else [value]
+                found[record.get("id")] = _search_text(*(p for p in parts if isinstance(p, str)))
+            return found
 
-        def aliases(record: dict[str, Any]) -> list[object]:
-            found = record.get("aliases")
-            return list(found) if isinstance(found, list) else []
-
-        def roles(record: dict[str, Any]) -> list[object]:
-            found = record.get("roles")
-            return list(found) if isinstance(found, list) else []
-
-        self.terms = {
-            r.get("id"): text(r.get("id"), r.get("name"), *aliases(r)) for r in records("terms")
-        }
-        self.measures = {r.get("id"): text(r.get("name"), *aliases(r)) for r in records("measures")}
-        self.sectors = {
-            r.get("id"): text(r.get("id"), r.get("name"), *aliases(r)) for r in records("sectors")
-        }
-        self.people = {r.get("id"): text(r.get("name"), *roles(r)) for r in records("people")}
-        self.publishers = {r.get("id"): r.get("publisher") or "" for r in records("sources")}
+        self.terms = texts("terms", "id", "name", "aliases")
+        self.measures = texts("measures", "name", "aliases")
+        self.sectors = texts("sectors", "id", "name", "aliases")
+        self.people = texts("people", "name", "roles")
+        self.publishers = texts("sources", "publisher")
         self._names: dict[tuple[tuple[str, ...], str | None], str] = {}
 
-    def row(self, position: int, fact: dict[str, Any]) -> tuple[Any, ...]:
-        """The search index row of a validated fact."""
+    def columns(self, fact: dict[str, Any]) -> tuple[str, str, str]:
+        """The names, sector and speaker columns of a validated fact's row in the index."""
         terms = tuple(fact.get("terms", ()))
         measure = fact.get("measure")
         names = self._names.get((terms, measure))
@@ -219,33 +228,25 @@ class SearchTexts:
             names = " / ".join(
                 [self.terms.get(t, t) for t in terms] + [self.measures.get(measure, "")]
             )
-            self._names[(terms, measure)] = names
+            if len(self._names) < 10_000:  # a base repeats a few sets; bound the memo
+                self._names[(terms, measure)] = names
         speaker = self.people.get(fact.get("said_by"), "")
         return (
-            position,
-            fact["id"],
-            fact["label"],
             names,
             self.sectors.get(fact["sector"], ""),
             f"{speaker} / {self.publishers.get(fact['source'], '')}",
-            fact["statement"],
         )
-
-
-_FTS_INSERT = (
-    "INSERT INTO facts_fts (rowid, id, label, names, sector, speaker, statement) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 class Writer:
     """Compiles a fact base into the (new, empty) database of ``connection``: facts arrive in
-    batches as they are validated and are written by a thread of their own (SQLite does its
-    work, indexing included, without holding the interpreter, so it overlaps with parsing the
-    next batch); the lists come once at the end, then the indexes and the counts are built and
-    the database is marked complete. ``texts`` are the search texts when the lists came before
-    the facts; else the search index is filled at the end. Without ``threaded`` (a connection
-    that may only be used by the thread that made it) the facts are written as they come."""
+    batches as they are validated, as the JSON texts the document writes them in, and a thread
+    of its own has SQLite make their rows and their search index (SQLite works without holding
+    the interpreter, so this overlaps with parsing the next batch); the lists come once at the
+    end, then the indexes and the counts are built and the database is marked complete. The
+    search index is filled batch by batch once ``texts`` (from the lists as the document has
+    them before its facts) are known; else at the end. Without ``threaded`` (a connection that may
+    only be used by the thread that made it) the facts are written as they come."""
 
     def __init__(self, connection: sqlite3.Connection, *, threaded: bool = False) -> None:
         import queue
@@ -254,6 +255,7 @@ class Writer:
         self.connection = connection
         self.facts = 0
         self.texts: SearchTexts | None = None
+        self._text_keys: dict[str, int] = {}
         self._indexed = 0
         self._jobs: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=3)
         self._failure: BaseException | None = None
@@ -262,6 +264,11 @@ class Writer:
             "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
         )
         self.connection.executescript(SCHEMA)
+        self.connection.executescript(
+            "CREATE TEMP TABLE staging (position INTEGER PRIMARY KEY, doc TEXT NOT NULL, "
+            "names INTEGER, sector INTEGER, speaker INTEGER);"
+            "CREATE TEMP TABLE search_texts (key INTEGER PRIMARY KEY, text TEXT NOT NULL);"
+        )
         self.connection.execute("BEGIN")
         self._thread = threading.Thread(target=self._work, name="ccifacts-writer", daemon=True)
         self._threaded = threaded
@@ -277,34 +284,46 @@ class Writer:
             except BaseException as error:  # re-raised by flush(), in the compiling thread
                 self._failure = error
 
-    def _write(
-        self,
-        rows: list[tuple[Any, ...]],
-        links: list[tuple[Any, ...]],
-        search: list[tuple[Any, ...]],
-    ) -> None:
-        self.connection.executemany(_FACT_INSERT, rows)
-        self.connection.executemany("INSERT OR IGNORE INTO fact_terms VALUES (?, ?)", links)
-        if search:
-            self.connection.executemany(_FTS_INSERT, search)
+    def _write(self, first: int, batch: str, new: list[tuple[int, str]], index: bool) -> None:
+        execute = self.connection.execute
+        if new:
+            self.connection.executemany("INSERT INTO temp.search_texts VALUES (?, ?)", new)
+        execute(_STAGE, (first, batch))
+        execute(_FACTS_FROM_STAGE)
+        execute(_TERMS_FROM_STAGE)
+        if index:
+            execute(_SEARCH_FROM_STAGE)
+        execute("DELETE FROM temp.staging")
 
-    def add_facts(self, first: int, facts: Sequence[dict[str, Any]]) -> None:
-        """Insert validated facts whose document indexes start at ``first``."""
-        rows = [_fact_row(first + offset, fact) for offset, fact in enumerate(facts)]
-        links = [
-            (first + offset, term)
-            for offset, fact in enumerate(facts)
-            for term in fact.get("terms", ())
-        ]
-        search: list[tuple[Any, ...]] = []
-        if self.texts is not None and self._indexed == self.facts:
-            search = [self.texts.row(first + offset, fact) for offset, fact in enumerate(facts)]
-            self._indexed += len(rows)
-        self.facts += len(rows)
+    def add_facts(self, first: int, texts: Sequence[str], facts: Sequence[dict[str, Any]]) -> None:
+        """Insert validated facts, the first at document index ``first``: ``texts`` are their
+        JSON texts as the document writes them, ``facts`` as parsed."""
+        index = self.texts is not None and self._indexed == self.facts
+        parts = []
+        new: list[tuple[int, str]] = []
+        for text, fact in zip(texts, facts, strict=True):
+            keys = self._keys(fact, new) if index else (0, 0, 0)
+            parts.append(f"[{text},{keys[0]},{keys[1]},{keys[2]}]")
+        if index:
+            self._indexed += len(texts)
+        self.facts += len(texts)
+        batch = "[" + ",".join(parts) + "]"
         if self._threaded:
-            self._jobs.put((rows, links, search))
+            self._jobs.put((first, batch, new, index))
         else:
-            self._write(rows, links, search)
+            self._write(first, batch, new, index)
+
+    def _keys(self, fact: dict[str, Any], new: list[tuple[int, str]]) -> tuple[int, int, int]:
+        """The keys of a fact's search texts (new texts are added to ``new``)."""
+        names, sector, speaker = self.texts.columns(fact) if self.texts else ("", "", "")
+        return (self._key(names, new), self._key(sector, new), self._key(speaker, new))
+
+    def _key(self, text: str, new: list[tuple[int, str]]) -> int:
+        key = self._text_keys.get(text)
+        if key is None:
+            key = self._text_keys[text] = len(self._text_keys)
+            new.append((key, text))
+        return key
 
     def flush_quietly(self) -> None:
         """Stop the writing thread, whatever happened (the database is being given up)."""
@@ -451,14 +470,20 @@ class Writer:
         and commit."""
         self.flush()
         if self._indexed < self.facts:
-            # The lists came after the facts: index the facts now, from the database.
+            # The lists came after the facts: index the facts now, with the lists' names.
             texts = SearchTexts(lists)
             rows = self.connection.execute(
                 f"SELECT position, {_SELECT_FACT.removeprefix('SELECT ')} WHERE position >= ?",
                 (self._indexed,),
-            )
+            ).fetchall()
             self.connection.executemany(
-                _FTS_INSERT, (texts.row(row[0], fact_record(row[1:])) for row in rows)
+                "INSERT INTO facts_fts (rowid, id, label, names, sector, speaker, statement) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (row[0], fact["id"], fact["label"], *texts.columns(fact), fact["statement"])
+                    for row in rows
+                    for fact in (fact_record(row[1:]),)
+                ],
             )
         script = self.connection.executescript
         script(

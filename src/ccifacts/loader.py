@@ -155,11 +155,13 @@ class Header:
 
 @dataclass
 class Facts:
-    """A batch of raw facts, the first at document index ``first``, with the parser's problems."""
+    """A batch of raw facts, the first at document index ``first``, with the parser's problems
+    and each fact's JSON text as the document writes it."""
 
     first: int
     items: list[Any]
     problems: list[Problem] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
 
 
 Event = Header | Facts
@@ -190,6 +192,7 @@ class Reader:
         self.pos = 0
         self.eof = False
         self.saw_facts = False
+        self.last_text = (0, 0)
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
         # Where the buffer starts in the document: for line and column of an error.
         self._line = 1
@@ -363,6 +366,7 @@ class Reader:
                 self._more(2 * len(self.text))  # a number at the end of the block may go on
                 continue
             self.pos = end
+            self.last_text = (start, end)
             surrogate = bool(self._surrogates) and self._escape_in(start, end)
             if not (self._flagged or surrogate):
                 return value, []
@@ -431,6 +435,7 @@ class Reader:
         self.pos += 1  # the "["
         index = 0
         batch: list[Any] = []
+        texts: list[str] = []
         problems: list[Problem] = []
         if self._peek() == "]":
             self.pos += 1
@@ -439,19 +444,21 @@ class Reader:
         while True:
             self._peek()
             value, found = self._value(f"facts[{index}]")
+            start, end = self.last_text
             batch.append(value)
+            texts.append(self.text[start:end])
             problems += found
             index += 1
             if len(batch) >= self.batch:
-                yield Facts(index - len(batch), batch, problems)
-                batch, problems = [], []
+                yield Facts(index - len(batch), batch, problems, texts)
+                batch, problems, texts = [], [], []
             following = self._peek()
             self.pos += 1
             if following == "]":
                 break
             if following != ",":
                 raise self._syntax("Expecting ',' delimiter", self.pos - 1)
-        yield Facts(index - len(batch), batch, problems)
+        yield Facts(index - len(batch), batch, problems, texts)
 
 
 def _refused(root: list[Any], where: str) -> list[Problem]:
