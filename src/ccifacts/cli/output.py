@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ccifacts import complete
-from ccifacts.cli.core import EXIT_CODES, Command, app, note
+from ccifacts.cli.core import note, register
 from ccifacts.errors import OutputError, UsageError
 from ccifacts.formats import OutputFormat, resolve_format
 from ccifacts.text import ascii_json
@@ -355,7 +355,7 @@ def command(
     and --reverse (``out.limit``, ``out.sort``); with ``filters``, the fact filters (--sector,
     --since, --min, ...; ``out.where()``), but those in ``skip``."""
 
-    def register(function: Callable[..., None]) -> Callable[..., None]:
+    def decorate(function: Callable[..., None]) -> Callable[..., None]:
         own = [p for p in inspect.signature(function).parameters.values() if p.name != "out"]
         shared = _shared_parameters(record)
         if listing:
@@ -374,9 +374,10 @@ def command(
             function(*args, out=out, **kwargs)
 
         run.__signature__ = inspect.Signature(own + shared)  # type: ignore[attr-defined]
-        return app.command(name, epilog=EXIT_CODES, cls=Command)(run)
+        register(name, run)
+        return run
 
-    return register
+    return decorate
 
 
 _NOT_FILTERS = {
