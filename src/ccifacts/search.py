@@ -606,6 +606,8 @@ class Searcher:
         each as a group of its own, and the query without them."""
         groups = []
         for phrase, others in self._multiword().items():
+            if not all(word in text for word in phrase.split()):
+                continue  # cheaper than compiling a pattern for each phrase of the base
             pattern = r"(?<!\w)" + r"[\s-]+".join(map(re.escape, phrase.split())) + r"(?!\w)"
             if re.search(pattern, text):
                 text = re.sub(pattern, " ", text)
