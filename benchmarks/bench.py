@@ -25,9 +25,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import ccifacts
-from generate import write  # benchmarks/ is on sys.path when this script runs
 
 PYTHON = sys.executable
+GENERATE = str(Path(__file__).with_name("generate.py"))
 CCIFACTS = str(Path(PYTHON).with_name("ccifacts"))
 MIB = 1024 * 1024
 
@@ -135,7 +135,9 @@ def scale(report: Report, sizes: list[int], runs: int, env: dict[str, str], fold
     repeats: dict[int, dict[str, tuple[float, float]]] = {}
     for size in sizes:
         base_file = folder / f"facts-{size}.json"
-        write(size, base_file)
+        # In a process of its own, so that this one stays small: a child's peak memory counts
+        # the memory of the parent it was forked from.
+        subprocess.run([PYTHON, GENERATE, str(size), str(base_file)], check=True)
         megabytes = base_file.stat().st_size / 1e6
         load = [PYTHON, "-c", f"import json; json.load(open({str(base_file)!r}))"]
         first_env = {**env, "XDG_CACHE_HOME": str(folder / f"cache-{size}")}

@@ -9,29 +9,32 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ccifacts.loader import bundled_path
 
 
-def generate(count: int) -> dict[str, Any]:
-    """A valid fact base of ``count`` facts built from the bundled one."""
+def generate(count: int) -> Iterator[str]:
+    """The JSON text of a valid fact base of ``count`` facts built from the bundled one, in
+    pieces, so that a million facts are written without holding them all."""
     base: dict[str, Any] = json.loads(bundled_path().read_text(encoding="utf-8"))
-    template = base["facts"]
-    facts = []
+    base.pop("$schema", None)
+    template = base.pop("facts")
+    compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    yield compact(base)[:-1] + ',"facts":['
     for number in range(count):
         fact = dict(template[number % len(template)])
         fact["id"] = f"{fact['id']}.n{number}"
         fact["label"] = f"{fact['label']} (copy {number})"
-        facts.append(fact)
-    base["facts"] = facts
-    base.pop("$schema", None)
-    return base
+        yield ("," if number else "") + compact(fact)
+    yield "]}"
 
 
 def write(count: int, path: Path) -> Path:
-    path.write_text(json.dumps(generate(count), ensure_ascii=False, separators=(",", ":")))
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(generate(count))
     return path
 
 
