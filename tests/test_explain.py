@@ -514,7 +514,7 @@ def test_changes_of_a_measure_compare_its_first_and_latest_points(measured_base:
     assert result.json() == [
         {
             "id": "weekly-flights",
-            "sector": "",
+            "sector": None,
             "label": "Weekly flights",
             "unit": "per_week",
             "qualifier": "exact",

@@ -168,7 +168,7 @@ def measure_change(measure: Record, points: list[Record]) -> Record | None:
     ratio, change_pct = _finite(last["value"], first["value"])
     return {
         "id": measure["id"],
-        "sector": "",
+        "sector": None,  # a measure's points may come from facts of several sectors
         "label": measure["name"],
         "unit": measure["unit"],
         "qualifier": last["qualifier"],

@@ -172,11 +172,12 @@ class Point(Record):
 
 class Change(Record):
     """A before/after, year-on-year or n-fold figure, with the ratio and percent change
-    (those ccifacts computed are listed in ``derived``)."""
+    (those ccifacts computed are listed in ``derived``). A measure's change from its first
+    point to its latest has no ``sector``."""
 
     _nested: ClassVar[dict[str, type[Record]]] = {"period": Period}
     id: str
-    sector: str
+    sector: str | None
     label: str
     unit: str | None
     qualifier: str
