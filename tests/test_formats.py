@@ -334,6 +334,16 @@ def test_an_empty_result_is_empty_output_and_a_note(
     )
 
 
+def test_the_json_contract_lists_every_key_of_a_fact_in_order() -> None:
+    """docs/json.md is what scripts are written against: its table of a fact's keys must be
+    what `get --json` prints, no key missing, none extra."""
+    contract = (Path(__file__).resolve().parents[1] / "docs" / "json.md").read_text()
+    section = contract.split("## Fact", 1)[1].split("##", 1)[0]
+    documented = re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE)
+    result = run("get", "aviation.weekly-flights", "--json")
+    assert (result.code, documented) == (0, list(json.loads(result.stdout)))
+
+
 # --- --fields and --no-headers ------------------------------------------------------------------
 
 
