@@ -205,7 +205,7 @@ class Reader:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def _more(self, want: int = _BLOCK) -> bool:
+    def _more(self, want: int = 0) -> bool:
         """Append the next block of text to the buffer (dropping what was parsed); False at the
         end of the input."""
         if self.eof:
@@ -345,15 +345,18 @@ class Reader:
             self._flagged = False
             try:
                 value, end = self._scan(self.text, start)
-            except StopIteration:
-                if not self.eof and start >= len(self.text) - 16:
-                    self._more(2 * len(self.text))
+            except StopIteration as stop:
+                # The scanner says where a value was missing: at the end of the buffer, inside
+                # the value ({"a": cut here), it is a value cut by the block, not an error.
+                at = stop.value if isinstance(stop.value, int) else start
+                if not self.eof and at >= len(self.text) - 16:
+                    self._more(2 * (len(self.text) - start))
                     continue
-                raise self._syntax("Expecting value", start) from None
+                raise self._syntax("Expecting value", at) from None
             except json.JSONDecodeError as error:
                 near_end = error.pos >= len(self.text) - 16
                 if not self.eof and (near_end or error.msg.startswith("Unterminated string")):
-                    self._more(2 * len(self.text))  # a value cut by the block: read on
+                    self._more(2 * (len(self.text) - start))  # a value cut by the block: read on
                     continue
                 raise self._syntax(error.msg, error.pos) from None
             except RecursionError:
@@ -363,7 +366,9 @@ class Reader:
                     hint="A fact base nests a few levels; check for runaway brackets.",
                 ) from None
             if end >= len(self.text) and not self.eof:
-                self._more(2 * len(self.text))  # a number at the end of the block may go on
+                # A number at the end of the block may go on. (What is asked for is twice the
+                # value read so far, not twice the buffer: that would double every block.)
+                self._more(2 * (len(self.text) - start))
                 continue
             self.pos = end
             self.last_text = (start, end)
