@@ -4,10 +4,14 @@ a search box; checked with Datasette's own client, as a user of `datasette cci.d
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+import ccifacts.db
 from conftest import run
 
 
@@ -40,6 +44,49 @@ def test_export_refuses_to_overwrite(tmp_path: Path) -> None:
     assert result.code == 2
     assert result.stderr == f"Error: {target} already exists\nHint: Choose a new file name.\n"
     assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_export_into_a_missing_folder_is_an_output_error_not_a_bug(tmp_path: Path) -> None:
+    cache_dir = Path(os.environ["CCIFACTS_CACHE_DIR"])
+    run("sectors")  # the bundled base is compiled into the cache
+    cached = sorted(p.name for p in cache_dir.iterdir())
+    target = tmp_path / "missing" / "cci.db"
+    result = run("export", "--sqlite", str(target))
+    assert (result.code, result.stdout) == (5, "")
+    assert result.stderr == (
+        f"Error: cannot write {target}: there is no folder {target.parent}\n"
+        "Hint: Create the folder first, or choose another path.\n"
+    )
+    # The fact base read from is fine: its cache entry is neither removed nor rebuilt.
+    assert sorted(p.name for p in cache_dir.iterdir()) == cached
+
+
+def test_an_export_that_fails_midway_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def filling_the_disk(connection: sqlite3.Connection, destination: str) -> None:
+        Path(destination).write_bytes(b"half a database")
+        raise ccifacts.db.WriteError("database or disk is full")
+
+    monkeypatch.setattr(ccifacts.db, "export", filling_the_disk)
+    target = tmp_path / "cci.db"
+    result = run("export", "--sqlite", str(target))
+    assert (result.code, result.stdout) == (5, "")
+    assert result.stderr == (
+        f"Error: cannot write {target}: database or disk is full\n"
+        "Hint: Check that the folder can be written and has room.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_to_standard_output_is_refused(tmp_path: Path) -> None:
+    result = run("export", "--sqlite", "-")
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: an SQLite database cannot be written to standard output\n"
+        "Hint: Give a file name: ccifacts export --sqlite cci.db\n"
+    )
+    assert not Path("-").exists()
 
 
 def test_export_needs_a_target() -> None:

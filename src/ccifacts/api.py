@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ccifacts import db, query, records
-from ccifacts.errors import CcifactsError, NotFoundError, UsageError
+from ccifacts.errors import CcifactsError, NotFoundError, OutputError, UsageError
 from ccifacts.text import inert, normalize, quoted
 
 if TYPE_CHECKING:
@@ -406,10 +406,36 @@ class FactBase:
         """Write the fact base to a new standalone SQLite database (facts, sectors, terms,
         people, sources, measures, the fact-term links and a full-text index that Datasette's
         search box uses)."""
+        if os.fspath(destination) == "-":
+            raise UsageError(
+                "an SQLite database cannot be written to standard output",
+                "Give a file name: ccifacts export --sqlite cci.db",
+            )
         target = Path(destination)
-        if target.exists():
-            raise UsageError(f"{inert(str(target))} already exists", "Choose a new file name.")
-        self._run(lambda c: db.export(c, os.fspath(target)))
+        shown = inert(str(target))
+        if target.exists() or target.is_symlink():
+            raise UsageError(f"{shown} already exists", "Choose a new file name.")
+        if not target.parent.is_dir():
+            raise OutputError(
+                f"cannot write {shown}: there is no folder {inert(str(target.parent))}",
+                "Create the folder first, or choose another path.",
+            )
+        # Written beside the target and renamed into place, so an export that fails or is
+        # interrupted leaves no half-written database under the name asked for.
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.ccifacts-export")
+        try:
+            self._run(lambda c: db.export(c, os.fspath(temporary)))
+            if target.exists():
+                raise UsageError(f"{shown} already exists", "Choose a new file name.")
+            temporary.replace(target)
+        except (db.WriteError, OSError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            raise OutputError(
+                f"cannot write {shown}: {inert(str(reason)).lower()}",
+                "Check that the folder can be written and has room.",
+            ) from None
+        finally:
+            temporary.unlink(missing_ok=True)
 
 
 class Lookups:

@@ -1058,9 +1058,17 @@ INSERT INTO export.facts_fts (rowid, id, label, statement, names)
 """
 
 
+class WriteError(Exception):
+    """The database being exported cannot be written (sqlite3 said why). Not a
+    ``sqlite3.DatabaseError``: the fact base read from is fine."""
+
+
 def export(connection: sqlite3.Connection, destination: str) -> None:
     """Write the fact base to a new standalone SQLite database at ``destination``."""
-    connection.execute("ATTACH DATABASE ? AS export", (destination,))
+    try:
+        connection.execute("ATTACH DATABASE ? AS export", (destination,))
+    except sqlite3.OperationalError as error:
+        raise WriteError(str(error)) from None
     try:
         for statement in EXPORT_SCHEMA.split(";"):
             if statement.strip():
@@ -1075,5 +1083,9 @@ def export(connection: sqlite3.Connection, destination: str) -> None:
         )
         connection.executescript(EXPORT_FTS)
         connection.commit()
+    except sqlite3.OperationalError as error:
+        # Reading the fact base fails otherwise ("malformed"); this is the export's file: a
+        # full disk, a folder that went away.
+        raise WriteError(str(error)) from None
     finally:
         connection.execute("DETACH DATABASE export")

@@ -31,6 +31,12 @@ Exit codes:
   5  the output cannot be written (standard output closed, disk full)"""
 
 
+class StdoutError(OutputError):
+    """Standard output cannot be written: reported by ``main`` once, after the command, however
+    many writes found it (an export's file that cannot be written is an ``OutputError``, said
+    where it happens)."""
+
+
 def report(message: str, hint: str | None = None) -> None:
     """An ``Error:`` line (and a ``Hint:``) on stderr."""
     _stderr(f"Error: {message}\n" + (f"Hint: {hint}\n" if hint else ""))
@@ -160,8 +166,8 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException, OutputError):
-            raise  # an output that cannot be written is reported by main(), once
+        except (typer.Exit, typer.Abort, typer.TyperException, StdoutError):
+            raise  # a stdout that cannot be written is reported by main(), once
         except CcifactsError as error:
             report(error.message, error.hint)
             raise typer.Exit(error.exit_code) from None
@@ -247,7 +253,7 @@ def _root(
 
 class _GuardedStdout:
     """stdout for which a reader that went away (``ccifacts list | head -1``) ends the output
-    quietly, and a closed or full stdout is an ``OutputError``, whatever is writing: a command,
+    quietly, and a closed or full stdout is a ``StdoutError``, whatever is writing: a command,
     ``--help`` or ``--version``."""
 
     def __init__(self, stream: Any) -> None:
@@ -255,7 +261,7 @@ class _GuardedStdout:
         self.broken = False
         # Kept as well as raised: code that probes the stream (Click writes "" to see what kind
         # it is) may swallow the exception, and main() must still report it.
-        self.failed: OutputError | None = None
+        self.failed: StdoutError | None = None
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):
@@ -263,7 +269,7 @@ class _GuardedStdout:
         if self.broken or not text:
             return len(text)
         if self._stream is None:
-            self.failed = OutputError(
+            self.failed = StdoutError(
                 "standard output is closed", "Give the command somewhere to write."
             )
             raise self.failed
@@ -300,9 +306,9 @@ class _GuardedStdout:
         return getattr(self._stream, name)
 
 
-def _output_error(error: OSError) -> OutputError:
+def _output_error(error: OSError) -> StdoutError:
     reason = inert(error.strerror or str(error)).lower()
-    return OutputError(f"cannot write the output: {reason}", "Check where the output goes.")
+    return StdoutError(f"cannot write the output: {reason}", "Check where the output goes.")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -320,8 +326,12 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="ccifacts")
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    except OutputError:
-        pass  # reported below, once
+    except OutputError as error:
+        if guarded.failed is None:
+            # An output other than stdout (an export's file): said here. A failed stdout is
+            # reported below, once, however many writes found it.
+            report(error.message, error.hint)
+            code = error.exit_code
     except KeyboardInterrupt:
         # Ctrl-C while loading or drawing: the shell convention, not 1 ("not found").
         code = 130

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ccifacts import complete
-from ccifacts.cli.core import note, register
-from ccifacts.errors import OutputError, UsageError
+from ccifacts.cli.core import StdoutError, note, register
+from ccifacts.errors import UsageError
 from ccifacts.formats import OutputFormat, resolve_format
 from ccifacts.text import ascii_json
 
@@ -275,10 +275,10 @@ class Output:
 
 
 def write(text: str) -> None:
-    """Write ``text`` to stdout; a stdout that is closed or full is an ``OutputError``."""
+    """Write ``text`` to stdout; a stdout that is closed or full is a ``StdoutError``."""
     stream = sys.stdout
     if stream is None:
-        raise OutputError("standard output is closed", "Give the command somewhere to write.")
+        raise StdoutError("standard output is closed", "Give the command somewhere to write.")
     stream.write(text)
     stream.flush()
 
