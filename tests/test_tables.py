@@ -854,6 +854,19 @@ finance.settlement              a year earlier  more than RMB 400 million       
     )
 
 
+@pytest.mark.parametrize("width", [60, 80])
+def test_a_history_keeps_its_chart_where_changes_would_drop_its_bars(width: int) -> None:
+    """The bars of `history` are its chart (readable at 80 columns, as issue 11 asks): the
+    publisher wraps or goes first, and a bar still grows with its value."""
+    lines = table("history", "weekly-flights", width=width).splitlines()
+    assert max(len(line) for line in lines) <= width
+    rows = {line.split()[0]: line for line in lines if line[:2] == "20"}
+    bars = {date: line.count("\u2588") for date, line in rows.items()}
+    assert len(bars) == 7  # 8 points, two of them on 2018-03-19
+    assert 0 < bars["2015"] < bars["2018-10-07"] < bars["2016"] < bars["2025-11-10"]
+    assert "about 5 per week" in rows["2015"]
+
+
 def test_a_stream_without_utf8_gets_an_ascii_rule_and_bars() -> None:
     listing = Listing(
         FACT,

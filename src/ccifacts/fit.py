@@ -2,7 +2,8 @@
 ``Rule`` (see views). Every column starts at its natural width (its widest cell or heading). A
 table wider than the screen gives way in this order, stopping as soon as it fits:
 
-1. a drawn column (the bars of ``changes``) shrinks, then goes;
+1. a drawn column (the bars of ``changes``) shrinks, then goes; one that is ``kept`` (the
+   chart of ``history``) gives way from here on like prose, down to its narrowest, and stays;
 2. columns with a short form (a period's dates) show it;
 3. prose columns (labels, names) wrap between words, the widest first, down to a floor (half
    as much again while a less useful column could go instead); the id column narrows so that
@@ -41,6 +42,7 @@ class Column:
     short: Sequence[str] | None = None
     rank: int = 0
     drawn: tuple[int, int] | None = None
+    kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ class _Fitter:
         texts = self.texts(i, short)
         natural = self.natural(i, short)
         if column.drawn:
-            return natural
+            return column.drawn[1] if column.kept else natural
         if column.rule.key:
             least = max(texts.header, MIN_KEY)
             return min(natural, least if keys else max(least, texts.spill_floor))
@@ -163,7 +165,7 @@ class _Fitter:
             widths = {i: self.natural(i, short) for i in shown}
             if self.fits(shown, widths):
                 return Layout(tuple(shown), widths, short)
-            drawn = [i for i in shown if self.columns[i].drawn]
+            drawn = [i for i in shown if self.columns[i].drawn and not self.columns[i].kept]
             if drawn:
                 room = self.width - GAP * (len(shown) - 1)
                 room -= sum(widths[i] for i in shown if i not in drawn)
@@ -207,6 +209,9 @@ class _Fitter:
         (water-filling) down to their floors, then evened out; None if they cannot fit."""
         floors = {i: self.floor(i, short, stage, keys, spare) for i in shown}
         naturals = {i: self.natural(i, short) for i in shown}
+        if stage is not Wrap.PROSE:
+            # Before a figure wraps, a kept chart is as narrow as it goes.
+            naturals.update({i: floors[i] for i in shown if self.columns[i].kept})
         room = self.width - GAP * max(len(shown) - 1, 0)
         if sum(floors.values()) > room:
             return None

@@ -22,6 +22,7 @@ _NUMERIC = {"value", "fact_count", "yoy_pct", "before", "after", "ratio", "chang
 _HIGHLIGHTED = {"id", "label", "statement", "terms", "name"}
 _BAR_LABEL = " before"  # the wider of the two labels after the bars
 _BARS = (16 + len(_BAR_LABEL), 4 + len(_BAR_LABEL))  # widths: natural, and before bars go
+_CHART = (24, 8)  # a chart's widths: natural, and narrowest (it has no labels)
 
 
 def render_table(listing: Listing, fields: str | None, headers: bool) -> RenderableType:
@@ -55,7 +56,8 @@ def render_table(listing: Listing, fields: str | None, headers: bool) -> Rendera
         )
     if listing.bar is not None:
         bar = listing.bar
-        columns.append(_Column("", [], bars=[functools.partial(bar, r) for r in listing.records]))
+        bars = [functools.partial(bar, r) for r in listing.records]
+        columns.append(_Column("", [], bars=bars, chart=listing.chart))
     return _Table(inert(listing.title), columns, headers)
 
 
@@ -71,10 +73,12 @@ class _Column:
     short: list[Any] | None = None
     rank: int = 0
     bars: list[Callable[[int], tuple[int, int]]] | None = None
+    chart: bool = False  # one unlabelled bar a row, kept by a narrow table
 
     def fitted(self, headers: bool) -> Column:
         if self.bars is not None:
-            return Column("", [""] * len(self.bars), drawn=_BARS)
+            drawn = _CHART if self.chart else _BARS
+            return Column("", [""] * len(self.bars), drawn=drawn, kept=self.chart)
         return Column(
             self.header if headers else "",
             [cell.plain for cell in self.cells],
@@ -85,7 +89,7 @@ class _Column:
 
     def cell(self, row: int, width: int, short: bool, ascii_only: bool) -> Any:
         if self.bars is not None:
-            lengths = self.bars[row](width - len(_BAR_LABEL))
+            lengths = self.bars[row](width - (0 if self.chart else len(_BAR_LABEL)))
             return _bars(*lengths, glyph="#" if ascii_only else "\u2588")
         return (self.short if short and self.short is not None else self.cells)[row]
 

@@ -424,6 +424,9 @@ class Listing:
     highlight: str | None = None
     human_fields: tuple[str, ...] | None = None
     bar: Callable[[Record, int], tuple[int, int]] | None = field(default=None, repr=False)
+    # The bars are the point of the listing (a measure's history), not an illustration of its
+    # figures (changes): a narrow table keeps them, narrower, and leaves out columns instead.
+    chart: bool = False
     # The default columns a narrow table may leave out, the first first (else the kind's).
     drop: tuple[str, ...] | None = None
 

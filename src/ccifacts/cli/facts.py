@@ -412,6 +412,7 @@ def history(
             title=f"{found.name} ({found.unit}): {found.description}",
             empty=f"measure {found.id} has no points",
             bar=views.point_bars(points),
+            chart=True,
         )
     )
 
