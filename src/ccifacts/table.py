@@ -56,7 +56,9 @@ def render_table(listing: Listing, fields: str | None, headers: bool) -> Rendera
         )
     if listing.bar is not None:
         bar = listing.bar
-        bars = [functools.partial(bar, r) for r in listing.records]
+        bars: list[Callable[[int], tuple[int, int]]] = [
+            functools.partial(bar, r) for r in listing.records
+        ]
         columns.append(_Column("", [], bars=bars, chart=listing.chart))
     return _Table(inert(listing.title), columns, headers)
 
