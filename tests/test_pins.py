@@ -74,6 +74,27 @@ def test_markdown_writes_a_newline_in_a_cell_as_br(tmp_path: Path) -> None:
     )
 
 
+def test_a_newline_in_a_table_or_card_shows_as_an_escape_and_forges_no_line(
+    tmp_path: Path,
+) -> None:
+    path = base_of(
+        tmp_path / "facts.json",
+        fact("two.lines", statement="First line.\nForged: 999 per week"),
+    )
+    fields = ("--fields", "id,statement", "--format", "table")
+    listed = run("list", "--facts", path, *fields, env={"COLUMNS": "200"})
+    card = run("get", "two.lines", "--facts", path, *fields, env={"COLUMNS": "200"})
+    for result in (listed, card):
+        assert (result.code, result.stderr) == (0, "")
+        assert "First line.\\nForged: 999 per week" in result.stdout
+        assert not any(line.startswith("Forged") for line in result.stdout.splitlines())
+
+
+def test_a_card_title_wraps_between_words_not_inside_them() -> None:
+    result = run("define", "NRA", "--fields", "id", "--format", "table", env={"COLUMNS": "80"})
+    assert (result.code, result.stdout) == (0, "Non-Resident Account\nID  NRA\n")
+
+
 # --- 3. get --field with an unknown field is a usage error --------------------------------------
 
 

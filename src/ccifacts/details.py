@@ -69,6 +69,7 @@ def fact_rows(base: FactBase, fact: Record) -> list[tuple[str, str]]:
 def card(title: str, rows: list[tuple[str, str]]) -> RenderableType:
     """A titled two-column card of headings and texts, every text inert; a row without text
     (a part the record does not have) is left out."""
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
@@ -78,11 +79,10 @@ def card(title: str, rows: list[tuple[str, str]]) -> RenderableType:
     for heading, text in rows:
         if not text:
             continue
-        grid.add_row(heading, Text(inert(text, keep_newlines=True)))
-    grid.title = inert(title)
-    grid.title_style = "bold cyan"
-    grid.title_justify = "left"
-    return grid
+        grid.add_row(heading, Text(inert(text)))
+    # The title goes above the grid, not in it: a grid's title wraps at the grid's width, which
+    # for a card of one short line (--fields id) broke the title inside its words.
+    return Group(Text(inert(title), style="bold cyan"), grid)
 
 
 def fact_card(base: FactBase, fact: Record) -> RenderableType:

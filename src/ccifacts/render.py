@@ -153,7 +153,9 @@ def render_markdown(listing: Listing, fields: str | None, headers: bool) -> str:
         lines.append("| " + " | ".join(_markdown_cell(header(p)) for p in chosen) + " |")
         lines.append("|" + "|".join(" --- " for _ in chosen) + "|")
     for record in listing.records:
-        cells = [_markdown_cell(human(listing.kind, record, path)) for path in chosen]
+        cells = [
+            _markdown_cell(human(listing.kind, record, path, keep_newlines=True)) for path in chosen
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "".join(line + "\n" for line in lines)
 

@@ -366,11 +366,13 @@ def _point_summary(record: Record, key: str) -> str:
     return f"{figure(point['value'], record['unit'], point['qualifier'])} ({point['date']})"
 
 
-def human(kind: RecordKind, record: Record, path: str) -> str:
-    """A field as a person reads it (figures with units, lists joined), made inert."""
+def human(kind: RecordKind, record: Record, path: str, *, keep_newlines: bool = False) -> str:
+    """A field as a person reads it (figures with units, lists joined), made inert: a newline
+    in a fact base's string shows as \\n, so no line of a table or card is forged, unless
+    ``keep_newlines`` (Markdown writes it as <br>)."""
     shown = _HUMAN.get((kind.name, path))
     text = shown(record) if shown else _joined(get(record, path))
-    return inert(text, keep_newlines=True)
+    return inert(text, keep_newlines=keep_newlines)
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
