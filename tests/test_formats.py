@@ -729,6 +729,27 @@ def test_get_dash_reads_the_ids_from_stdin(small_base: Path) -> None:
     assert empty.stderr == "Error: no ids on standard input\nHint: Give one fact id a line.\n"
 
 
+def test_get_value_of_several_ids_keeps_one_line_a_fact(small_base: Path) -> None:
+    """A fact without a value gets an empty line, so the lines still match the ids (the
+    first aviation fact of the bundled base, the air corridor, has none)."""
+    ids = run("list", "--sector", "aviation", "--fields", "id", "--limit", "3", "-f", "tsv")
+    listed = ids.stdout.splitlines()[1:]
+    result = CliRunner().invoke(
+        app, ["get", "-", "--value"], input="\n".join(listed) + "\n", catch_exceptions=False
+    )
+    values = [run("get", fact_id, "--json").json()["value"] for fact_id in listed]
+    assert None in values
+    expected = "".join(("" if v is None else str(v)) + "\n" for v in values)
+    without = [fact_id for fact_id, v in zip(listed, values, strict=True) if v is None]
+    assert (result.exit_code, result.stdout) == (0, expected)
+    assert result.stderr == (
+        f"{len(without)} of 3 facts have no value (an empty line): {', '.join(without)}\n"
+    )
+    alone = run("get", without[0], "--value")
+    assert (alone.code, alone.stdout) == (1, "")
+    assert alone.stderr.startswith(f"Error: fact {without[0]} has no value\n")
+
+
 def test_get_several_ids_with_one_unknown_prints_nothing(small_base: Path) -> None:
     args = ("get", "aviation.weekly-flights", "nope", "--facts", str(small_base), "--value")
     result = run(*args)

@@ -40,12 +40,14 @@ def dumps(value: object, *, indent: int | None = 2) -> str:
     )
 
 
-def bare(fact: Record, path: str) -> str:
+def bare(fact: Record, path: str, missing: str | None = None) -> str:
     """The value at ``path`` of ``fact`` as one line: numbers and strings as they are, objects
-    and lists as JSON. A missing value is ``NotFoundError`` (nothing to substitute)."""
+    and lists as JSON. A missing value is ``missing``, or if that is None ``NotFoundError``."""
     if path not in FACT.valid():
         raise UsageError(f"unknown field {quoted(path)}", f"Fields: {', '.join(FACT.valid())}.")
     value = get(fact, path)
+    if value is None and missing is not None:
+        return missing
     if value is None:
         raise NotFoundError(
             f"fact {fact['id']} has no {path}", "Try `ccifacts get ID` for the whole fact."

@@ -232,12 +232,26 @@ def get(
             f"{option} prints bare values, so it takes no --format, --json or --fields",
             "Use --json alone for the whole record.",
         )
+    if fact_ids == ["-"] and out.facts_from_stdin():
+        raise UsageError(
+            "get - and --facts - both read standard input",
+            "Give the fact base as a file, or the ids as arguments.",
+        )
     ids = _read_ids(fact_ids)
     base = out.load()
     facts = [fact.to_dict() for fact in base.get_many(ids)]
     if value or field is not None:
         path = "value" if value else views.fact_field(field or "")
-        out.print("".join(render.bare(fact, path) + "\n" for fact in facts))
+        if len(facts) == 1:
+            out.print(render.bare(facts[0], path) + "\n")  # a fact without it: exit 1
+            return
+        # One line a fact, in order, so that the lines still match the ids read: a fact
+        # without the field gets an empty line, and a note says which.
+        out.print("".join(render.bare(fact, path, missing="") + "\n" for fact in facts))
+        without = [fact["id"] for fact in facts if views.get(fact, path) is None]
+        if without and not out.quiet:
+            shown = ", ".join(without[:3]) + (", ..." if len(without) > 3 else "")
+            note(f"{len(without)} of {len(facts)} facts have no {path} (an empty line): {shown}")
         return
     listing = views.Listing(views.FACT, facts)
     out.record(listing, lambda: _details().fact_cards(base.lookups(), facts, out.fields))
