@@ -79,3 +79,37 @@ def test_errors_are_the_documented_family(small_base: Path, tmp_path: Path) -> N
         ccifacts.load(broken)
     assert invalid.value.exit_code == 3
     assert isinstance(invalid.value, ccifacts.CcifactsError)
+
+
+def test_the_api_holds_its_arguments_to_what_the_cli_accepts(small_base: Path) -> None:
+    """A wrong type is a TypeError, a value that asks for nothing is a UsageError: neither
+    returns a silent empty list nor everything."""
+    kb = ccifacts.load(small_base)
+    for wrong in (
+        lambda: kb.facts(min="1000"),
+        lambda: kb.facts(max=True),
+        lambda: kb.facts(limit=2.5),  # type: ignore[arg-type]
+        lambda: kb.get(None),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(TypeError):
+            wrong()
+    for empty in (
+        lambda: kb.facts(limit=-1),
+        lambda: kb.search("flights", limit=-1),
+        lambda: kb.facts(since="2019", until="2018"),
+        lambda: kb.facts(min=10, max=5),
+    ):
+        with pytest.raises(ccifacts.UsageError):
+            empty()
+    assert kb.facts(sort="-value") == kb.facts(sort=["-value"])
+    assert [f.id for f in kb.facts(since="2018", until="2018-12")] == [
+        f.id for f in kb.facts(since="2018-01", until="2018")
+    ]
+
+
+def test_an_id_without_its_sector_is_suggested_with_it() -> None:
+    result = run("get", "weekly-flights")
+    assert (result.code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: no fact with id 'weekly-flights'\nHint: did you mean: aviation.weekly-flights?\n"
+    )

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from ccifacts import __version__
+from ccifacts.cli import app
 from conftest import MINIMAL, minimal, run, write
 
 WEEKLY_FLIGHTS: dict[str, Any] = {
@@ -593,3 +595,29 @@ def test_synonyms_come_from_the_fact_base(tmp_path: Path) -> None:
 def test_a_number_finds_the_fact_of_that_figure(query: str, small_base: Path) -> None:
     result = run("search", query, "--facts", str(small_base), "--json")
     assert [fact["id"] for fact in result.json()] == ["finance.settlement"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--since", "2019", "--until", "2018"), "since '2019' is after until '2018'"),
+        (("--min", "10", "--max", "5"), "min 10 is more than max 5"),
+    ],
+)
+def test_a_range_with_nothing_in_between_is_a_usage_error(
+    args: tuple[str, ...], message: str
+) -> None:
+    result = run("list", *args)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"Error: {message}: ")
+
+
+def test_get_dash_with_the_base_on_stdin_too_is_refused(small_base: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["--facts", "-", "get", "-"], input=small_base.read_text(), catch_exceptions=False
+    )
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: get - and --facts - both read standard input\n"
+        "Hint: Give the fact base as a file, or the ids as arguments.\n"
+    )

@@ -174,6 +174,8 @@ class FactBase:
 
     def get(self, fact_id: str) -> records.Fact:
         """The fact with id ``fact_id`` (ids are lowercase; any case is accepted)."""
+        if not isinstance(fact_id, str):
+            raise TypeError(f"a fact id is a string, not {type(fact_id).__name__}")
         key = fact_id.strip()
         found = self._run(lambda c: db.fact(c, key) or db.fact(c, key.lower()))
         if found is None:
@@ -187,19 +189,28 @@ class FactBase:
     def _suggest_id(self, wanted: str) -> str:
         import difflib
 
+        sector, _, rest = wanted.partition(".")
+        sectors = [s["id"] for s in self._sectors]
+
         def candidates(connection: sqlite3.Connection) -> list[str]:
             found = db.neighbours(connection, wanted, 20)
-            sector, _, rest = wanted.partition(".")
             if rest:
                 # A typo in the sector part: look next to the closest sectors' ids too.
-                sectors = [s["id"] for s in self._sectors]
                 for close in difflib.get_close_matches(sector, sectors, n=2, cutoff=0.5):
                     found += db.neighbours(connection, f"{close}.{rest}", 20)
+            else:
+                # No sector part (`weekly-flights`, as history names a measure): look in each.
+                for each in sectors:
+                    found += db.neighbours(connection, f"{each}.{wanted}", 3)
             return found
+
+        def compared(fact_id: str) -> str:
+            return fact_id if rest else fact_id.partition(".")[2]
 
         ids = list(dict.fromkeys(self._run(candidates)))
         scored = sorted(
-            ((difflib.SequenceMatcher(None, wanted, i).ratio(), i) for i in ids), reverse=True
+            ((difflib.SequenceMatcher(None, wanted, compared(i)).ratio(), i) for i in ids),
+            reverse=True,
         )
         best = scored[0][0] if scored else 0.0
         # Only the ids about as close as the closest: a typo of one id names that id.
@@ -240,6 +251,26 @@ class FactBase:
         for date in (since, until):
             if date is not None:
                 _check_date(date)
+        if (
+            since is not None
+            and until is not None
+            and db.date_key(since, end=False) > db.date_key(until, end=True)
+        ):
+            raise UsageError(
+                f"since {quoted(since)} is after until {quoted(until)}: no period is in between",
+                "Swap the two dates.",
+            )
+        for name, bound in (("min", min), ("max", max)):
+            if isinstance(bound, bool) or not isinstance(bound, int | float | None):
+                raise TypeError(f"{name} must be a number, not {type(bound).__name__}")
+        if min is not None and max is not None and min > max:
+            from ccifacts import units
+
+            raise UsageError(
+                f"min {units.number(min)} is more than max {units.number(max)}: no value is in "
+                "between",
+                "Swap the two bounds.",
+            )
         return db.Filters(
             sectors=[self._resolve("sectors", s) for s in _many(sector)],
             kinds=[k.casefold() for k in _many(kind)],
@@ -258,7 +289,7 @@ class FactBase:
     def facts(
         self,
         *,
-        sort: Sequence[str] = (),
+        sort: str | Sequence[str] = (),
         limit: int | None = None,
         where: db.Filters | None = None,
         **filters: Any,
@@ -270,7 +301,8 @@ class FactBase:
         ['aviation.passengers', 'aviation.flight-movements']
         """
         chosen = where if where is not None else self.filters(**filters)
-        order = _order(sort)
+        order = _order([sort] if isinstance(sort, str) else sort)
+        _check_limit(limit)
         return records.Fact.many(self._run(lambda c: db.facts(c, chosen, order=order, limit=limit)))
 
     def count(self, where: db.Filters | None = None, **filters: Any) -> int:
@@ -288,6 +320,7 @@ class FactBase:
         """
         from ccifacts.search import Searcher
 
+        _check_limit(limit)
         result = self._run(lambda c: Searcher(c).search(text, limit=limit, filters=where))
         result.facts = records.Fact.many(result.facts)  # type: ignore[assignment]
         return result
@@ -307,6 +340,7 @@ class FactBase:
                 return rows[:limit] if limit is not None else rows
             return db.facts(connection, chosen, dated=True, limit=limit)
 
+        _check_limit(limit)
         return records.Fact.many(self._run(ask))
 
     def summary(self) -> list[records.Fact]:
@@ -496,6 +530,15 @@ class Lookups:
     def fact_ids(self, prefix: str, limit: int = 200) -> list[tuple[str, str]]:
         """(id, label) of facts whose id starts with ``prefix``."""
         return self._base._run(lambda c: db.ids_with_prefix(c, prefix, limit))
+
+
+def _check_limit(limit: int | None) -> None:
+    if limit is None:
+        return
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise TypeError(f"limit must be a whole number or None, not {type(limit).__name__}")
+    if limit < 0:
+        raise UsageError(f"limit {limit} is negative", "Give 0 or more, or None for all.")
 
 
 def _check_date(text: str) -> None:

@@ -186,6 +186,13 @@ class Output:
         self.sort: list[str] = []
         self.filter_options: dict[str, Any] = {}
 
+    def facts_from_stdin(self) -> bool:
+        """Whether the fact base is read from standard input (--facts - or $CCIFACTS_FACTS)."""
+        from ccifacts import loader
+
+        path = loader.resolve_path(self.facts)
+        return loader.is_stdin(path) or str(path) == "/dev/stdin"
+
     def load(self) -> FactBase:
         """The fact base of --facts, compiled (with a progress bar on a terminal's stderr when
         compiling takes a while); notes about it go to stderr."""
