@@ -168,7 +168,11 @@ def test_verify_a_text_of_no_known_document_checks_every_fact(tmp_path: Path) ->
         ("aviation.weekly-flights", "value"),
         ("aviation.weekly-flights", "baseline.value"),
     ]
-    assert result.stderr == f"2 of 4 figures found in {text}; 2 not found\n"
+    assert result.stderr == (
+        f"note: no source names {text.name} as its document, so the figures of every source "
+        "are looked for; --source ID checks one source's\n"
+        f"2 of 4 figures found in {text}; 2 not found\n"
+    )
 
 
 def test_verify_source_chooses_the_facts_to_check(tmp_path: Path) -> None:

@@ -100,7 +100,14 @@ def verify(
     if source is not None:
         chosen = [base.source(source).id]
     else:
-        chosen = [s.id for s in base.sources() if s.document == source_text.name]
+        sources = base.sources()
+        chosen = [s.id for s in sources if s.document == source_text.name]
+        if not chosen and len(sources) > 1 and not out.quiet:
+            # Every figure of every source is looked for: most cannot be in this one text.
+            note(
+                f"note: no source names {inert(source_text.name)} as its document, so the "
+                "figures of every source are looked for; --source ID checks one source's"
+            )
     where = base.filters(source=chosen) if chosen else None
     facts = [f.to_dict() for f in base.facts(where=where)]
     result = verifier.check(cast(Any, SimpleNamespace(facts=facts)), text)
