@@ -426,15 +426,14 @@ culture-tourism.route-passengers-2024                           a year earlier  
 logistics.ilstc-teu-2023-gt                                     a year earlier         860,000 TEU                  +14%
 logistics.ilstc-goods-categories-2025-ichongqing       50 (fewer than 50 kinds               1,150     +2,200% (derived)
                                                       when the corridor began)
-aviation.weekly-flights-2025-ichongqing                5 per week (five a week         24 per week       +380% (derived)
-                                                          before the increase)
+aviation.weekly-flights-2025-ichongqing                 5 per week (before the         24 per week       +380% (derived)
+                                                                     increase)
 aviation.weekly-flights-2016-ichongqing               5 per week (about five a         17 per week       +240% (derived)
                                                       week at the 2015 launch)
 aviation.weekly-flights-2018-mti                       5 per week (the earlier         14 per week       +180% (derived)
                                                        level the answer cites)
 logistics.ilstc-container-growth-2025-mti                                               nearly 10x       +900% (derived)
-programme.singapore-investment-2024-mti               USD 5.7 billion (USD 5.7    USD 12.7 billion    +122.81% (derived)
-                                                              billion in 2015)
+programme.singapore-investment-2024-mti              USD 5.7 billion (in 2015)    USD 12.7 billion    +122.81% (derived)
 logistics.ilstc-teu-chongqing-2024-nca                          a year earlier         251,800 TEU                  +41%
 logistics.ilstc-goods-value-chongqing-2024-nca                  a year earlier    RMB 46.7 billion                  +67%
 logistics.ilstc-train-trips-annual-2024-nca        900 (more than 900 in 2019)    more than 10,000  +1,011.11% (derived)
@@ -620,13 +619,13 @@ logistics.ilstc-provinces                 Chinese provinces on the ILSTC        
 logistics.ilstc-stations                  Domestic railway stations on the ILSTC    163  as of 10 Nov 2025
 logistics.ilstc-countries                 Countries and regions reached by the      127  as of 10 Nov 2025
                                           ILSTC
-logistics.ilstc-countries-2025-10-xinhua  Countries and regions reached by the      127  As of end of October 2025
+logistics.ilstc-countries-2025-10-xinhua  Countries and regions reached by the      127  as of end of October 2025
                                           ILSTC
 logistics.ilstc-countries-2025-ichongqing
                                           Countries reached by the ILSTC            127  Up to 6 March 2025 (cumulative)
-logistics.ilstc-ports-2025-10-xinhua      Ports reached by the ILSTC                581  As of end of October 2025
+logistics.ilstc-ports-2025-10-xinhua      Ports reached by the ILSTC                581  as of end of October 2025
 logistics.ilstc-ports-2025-ichongqing     Ports reached by the ILSTC                555  Up to 6 March 2025 (cumulative)
-logistics.ilstc-ports-2025-02-xinhua      Ports reached by the corridor             555  As of February 2025
+logistics.ilstc-ports-2025-02-xinhua      Ports reached by the corridor             555  as of February 2025
 """,
 }
 
