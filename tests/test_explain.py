@@ -561,3 +561,42 @@ def test_changes_of_the_bundled_measures_run_from_the_first_point_to_the_latest(
     )
     ports = rows["ilstc-ports"]
     assert (ports["before"], ports["after"]) == (116, 581)  # Sep 2018, then 10 Nov 2025
+
+
+# --- ask: one sentence to paste -----------------------------------------------------------------
+
+
+def test_ask_answers_with_one_sentence_then_two_others() -> None:
+    result = run("ask", "how many ports does the ILSTC reach")
+    assert (result.code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "Ports reached by the ILSTC: 581, as of 10 Nov 2025 (Chongqing Daily, 10 November "
+        "2025).\n"
+        "  [logistics.ilstc-ports]\n"
+        "\n"
+        "Also:\n"
+        "  Ports reached by the ILSTC: 581, as of end of October 2025 (Xinhua, 10 November "
+        "2025). [logistics.ilstc-ports-2025-10-xinhua]\n"
+        # A period label that begins a sentence elsewhere reads on after the comma.
+        "  Ports reached by the ILSTC: 555, up to 6 March 2025 (cumulative) (iChongqing, "
+        "7 March 2025; said by Yuan Jiajun). [logistics.ilstc-ports-2025-ichongqing]\n"
+    )
+
+
+def test_ask_json_gives_the_sentence_and_the_fact_as_get_prints_it() -> None:
+    answers = run("ask", "how many weekly flights", "--json").json()
+    assert [a["rank"] for a in answers] == [1, 2, 3]
+    assert answers[0]["fact"] == run("get", "aviation.weekly-flights", "--json").json()
+    assert answers[0]["answer"] == (
+        "Weekly flights, Chongqing-Singapore: 24 per week (from 5 per week initially), as of "
+        "10 Nov 2025 (Chongqing Daily, 10 November 2025)."
+    )
+
+
+def test_ask_without_an_answer_says_so_and_succeeds() -> None:
+    result = run("ask", "zzqqxx", "--json")
+    assert (result.code, result.stdout) == (0, "[]\n")
+    assert result.stderr.startswith("no facts match 'zzqqxx'")
+    empty = run("ask", "  ")
+    assert (empty.code, empty.stdout) == (2, "")
+    assert empty.stderr.startswith("Error: the question has no words\n")

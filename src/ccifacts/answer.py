@@ -28,7 +28,7 @@ def sentence(fact: dict[str, Any], source: dict[str, Any], speaker: dict[str, An
     baseline = fact["baseline"]
     if baseline is not None and baseline["value"] is not None:
         text += f" (from {figure(baseline['value'], fact['unit'])} {baseline['label']})"
-    text += f", {fact['period']['label']}"
+    text += f", {_mid_sentence(fact['period']['label'])}"
     if fact["yoy_pct"] is not None:
         text += f", {percent_change(fact['yoy_pct'])} year on year"
     return f"{text} ({cited})."
@@ -53,3 +53,40 @@ def text(answers: list[dict[str, Any]]) -> str:
         lines += [f"  {inert(a['answer'])} [{inert(a['fact']['id'])}]" for a in answers[1:]]
     lines.insert(1, f"  [{inert(answers[0]['fact']['id'])}]")
     return "".join(line + "\n" for line in lines)
+
+
+_MONTHS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
+
+
+def _mid_sentence(label: str) -> str:
+    """A period label as it reads after a comma: "Up to 6 March 2025" becomes "up to ...";
+    a month, an acronym ("CCI Financial Summit") or a name keeps its capital."""
+    first = label.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower() and first.casefold() not in _MONTHS:
+        return label[0].lower() + label[1:]
+    return label
