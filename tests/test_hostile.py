@@ -152,7 +152,7 @@ def test_a_file_over_the_size_limit(small_base: Path, monkeypatch: pytest.Monkey
     result = sectors_of(small_base)
     assert_refused(result)
     assert result.stderr == (
-        f"Error: {small_base}: larger than the limit of 9.53674e-05 MiB\n"
+        f"Error: {small_base}: larger than the limit of 100 bytes\n"
         "Hint: If this is the right file, raise the limit: CCIFACTS_MAX_SIZE=4GiB.\n"
     )
 

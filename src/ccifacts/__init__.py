@@ -47,6 +47,10 @@ _LAZY = {
 __all__ = ["__version__", *_LAZY]
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})  # the lazy names too, for completion in a REPL
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:

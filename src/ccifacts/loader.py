@@ -80,7 +80,11 @@ def max_bytes() -> int:
 
 
 def size_text(size: int) -> str:
-    return f"{size / 1024**3:g} GiB" if size >= 1024**3 else f"{size / 1024**2:g} MiB"
+    """A size as people write it: 1 GiB, 128 MiB, 1 KiB, 100 bytes."""
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.4g} {unit}"
+    return f"{size} bytes"
 
 
 def _too_large(limit: int) -> Problem:
