@@ -75,7 +75,28 @@ class Report:
         print(f"  {name:<50} {figure:>11} {shown}  target {target:<22} {verdict}")
 
 
-def startup(report: Report, runs: int, env: dict[str, str]) -> None:
+BARE_TYPER = """
+import json
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def get(fact_id: str, json_: bool = typer.Option(False, "--json")) -> None:
+    print(json.dumps({"id": fact_id}))
+
+
+@app.command()
+def other() -> None:
+    pass
+
+
+app()
+"""
+
+
+def startup(report: Report, runs: int, env: dict[str, str], folder: Path) -> None:
     completion = {
         **env,
         "_CCIFACTS_COMPLETE": "complete_bash",
@@ -83,6 +104,8 @@ def startup(report: Report, runs: int, env: dict[str, str]) -> None:
         "COMP_CWORD": "2",
     }
     timed([CCIFACTS, "sectors"], env)  # compile the bundled base once, as a first run does
+    bare = folder / "bare_typer.py"
+    bare.write_text(BARE_TYPER, encoding="utf-8")
     commands = {
         "pass": [PYTHON, "-c", "pass"],
         "get aviation.weekly-flights --json": [
@@ -92,11 +115,18 @@ def startup(report: Report, runs: int, env: dict[str, str]) -> None:
             "--json",
         ],
         "sector aviation --format table": [CCIFACTS, "sector", "aviation", "--format", "table"],
+        # The floor: a two-command Typer app that prints one line of JSON and reads nothing.
+        "bare": [PYTHON, str(bare), "get", "x", "--json"],
     }
     medians = alternate(commands, env, runs)
+    bare_seconds = medians.pop("bare")[0]
     completions = [timed([CCIFACTS], completion)[0] for _ in range(runs)]
     base = medians.pop("pass")[0]
     print(f"Start-up on the bundled base, medians of {runs} (python -c pass: {base * 1000:.1f} ms)")
+    print(
+        f"  (the floor, a bare two-command Typer app: {bare_seconds * 1000:.1f} ms, "
+        f"{bare_seconds / base:.2f}x pass)"
+    )
     for (name, (seconds, _)), limit in zip(medians.items(), (6, 8), strict=True):
         ratio = seconds / base
         report.line(name, f"{seconds * 1000:.1f} ms", ratio, f"<= {limit}x pass", ratio <= limit)
@@ -234,7 +264,7 @@ def main() -> int:
         for name in ("CCIFACTS_FACTS", "CCIFACTS_CACHE_DIR"):
             env.pop(name, None)
         env["CCIFACTS_MAX_SIZE"] = "2GiB"
-        startup(report, options.runs, env)
+        startup(report, options.runs, env, folder)
         scale(report, sizes, options.runs, env, folder)
     print("\nall targets met" if report.ok else "\nsome targets MISSED")
     return 0 if report.ok else 1
