@@ -1,0 +1,97 @@
+"""What people type finds the right fact first (issue 10), through the CLI on the bundled base:
+questions, plurals and short words, typos, joined and split words, synonyms and numbers as people
+write them; `ask` answers each as a sentence; typo corrections are said on stderr, never silently.
+The wider measure is `benchmarks/search_quality.py`, on questions these tests do not list."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run
+
+FIRST = {
+    # questions: their filler words ("how", "many", "when") are in no fact
+    "how many flights per week between Chongqing and Singapore": "aviation.weekly-flights",
+    "when was the CCI launched": "programme.launch-date-2015-xinhua",
+    "how much cross-border financing": "programme.cross-border-financing",
+    # plurals and short words
+    "PhD": "science-education.phds-trained",
+    # joined and split words
+    "ecommerce": "finance.e-commerce-platform",
+    "e-commerce": "finance.e-commerce-platform",
+    "e commerce": "finance.e-commerce-platform",
+    # synonyms kept in the data, apart from what the sources say
+    "digital yuan": "digital-economy.digital-rmb-pilots",
+    "doctorates": "science-education.phds-trained",
+    "startups incubated": "science-education.firms-incubated",
+    # numbers as people type them, matched on the stored value
+    "1900 flights": "aviation.flight-movements",
+    "1.9k flights": "aviation.flight-movements",
+    "230000 passengers": "aviation.passengers",
+    "USD 26bn": "programme.projects-value",
+    "26 billion": "programme.projects-value",
+    "26000000000": "programme.projects-value",
+}
+
+
+@pytest.mark.parametrize(("query", "expected"), FIRST.items())
+def test_the_right_fact_comes_first(query: str, expected: str) -> None:
+    result = run("search", *query.split(), "--json", "--limit", "3")
+    assert result.code == 0
+    assert result.json()[0]["id"] == expected
+
+
+@pytest.mark.parametrize(("query", "expected"), FIRST.items())
+def test_ask_answers_with_that_fact_in_a_sentence(query: str, expected: str) -> None:
+    result = run("ask", *query.split(), "--json")
+    assert result.code == 0
+    best = result.json()[0]
+    fact = best["fact"]
+    assert fact["id"] == expected
+    # A figure is given with its label; a fact without one (a milestone) in its statement.
+    opening = f"{fact['label']}: " if fact["value"] is not None else fact["statement"][:-1]
+    assert best["answer"].startswith(opening)
+    assert best["answer"].endswith(").")  # the source (and speaker) in brackets closes it
+
+
+@pytest.mark.parametrize(
+    ("typed", "corrected", "expected"),
+    [
+        ("ILTSC ports", "ILSTC", "logistics.ilstc-ports"),
+        ("aviaton cargo", "aviation", "aviation.cargo"),
+    ],
+)
+def test_a_typo_is_corrected_and_the_correction_said_on_stderr(
+    typed: str, corrected: str, expected: str
+) -> None:
+    result = run("search", *typed.split(), "--json", "--limit", "1")
+    assert result.code == 0
+    assert result.json()[0]["id"] == expected
+    misspelt = typed.split()[0].lower()
+    assert result.stderr.startswith(f"showing results for {corrected} (not {misspelt})\n")
+
+
+@pytest.mark.parametrize(("one", "other"), [("airline", "airlines"), ("land-sea", "land sea")])
+def test_word_forms_find_the_same_facts(one: str, other: str) -> None:
+    def found(query: str) -> list[str]:
+        result = run("search", *query.split(), "--json", "--limit", "0")
+        assert result.code == 0
+        return sorted(fact["id"] for fact in result.json())
+
+    assert found(one) == found(other) != []
+
+
+def test_nonsense_finds_nothing_says_why_and_succeeds() -> None:
+    result = run("search", "zzqqxx", "--json")
+    assert (result.code, result.stdout) == (0, "[]\n")
+    assert result.stderr == (
+        "no facts match 'zzqqxx': no fact has 'zzqqxx'\n"
+        "Try fewer words, a term (`ccifacts terms`) or a sector (`ccifacts sectors`).\n"
+    )
+
+
+def test_of_one_measure_the_most_recent_point_comes_first() -> None:
+    ids = [f["id"] for f in run("search", "weekly", "flights", "--json", "--limit", "0").json()]
+    dated = [run("get", i, "--json").json() for i in ids if i.startswith("aviation.weekly-fl")]
+    ends = [f["period"]["end"] or f["period"]["as_of"] or "" for f in dated]
+    assert ends[0] == max(ends)
