@@ -198,8 +198,9 @@ def get(
             "--value",
             "--raw",
             "-r",
-            help="Print only the bare value, one a line (its qualifier, such as 'more than', is "
-            "in --json, in the record view and in --field qualifier).",
+            help="Print only the bare value, one a line, empty for a fact of several without "
+            "one (its qualifier, such as 'more than', is in --json, in the record view and in "
+            "--field qualifier).",
         ),
     ] = False,
     field: Annotated[
@@ -207,7 +208,8 @@ def get(
         typer.Option(
             "--field",
             metavar="PATH",
-            help="Print only this field, one a line (qualifier, baseline.value, period.end, ...).",
+            help="Print only this field, one a line (qualifier, baseline.value, period.end, "
+            "...), empty for a fact of several without it.",
             autocompletion=complete.fact_fields,
         ),
     ] = None,
