@@ -28,7 +28,8 @@ Exit codes:
   2  usage error (unknown option, field or format; an option given twice)
   3  the fact base cannot be read or is invalid
   4  internal error (a bug: please report it)
-  5  the output cannot be written (standard output closed, disk full)"""
+  5  the output cannot be written (standard output closed, disk full, no such
+     folder for an export)"""
 
 
 class StdoutError(OutputError):
