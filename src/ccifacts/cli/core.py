@@ -136,8 +136,10 @@ class _Commands(MutableMapping[str, Any]):
         self._made[name] = command
 
     def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
         self._infos.pop(name, None)
-        del self._made[name]
+        self._made.pop(name, None)
 
     def __iter__(self) -> Iterator[str]:
         return iter(dict.fromkeys([*self._infos, *self._made]))
