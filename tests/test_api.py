@@ -32,6 +32,10 @@ def test_importing_the_package_loads_nothing_heavy() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_dir_lists_the_lazy_names_for_a_repl() -> None:
+    assert {"load", "FactBase", "Fact", "NotFoundError", "__version__"} <= set(dir(ccifacts))
+
+
 def test_a_fact_is_what_get_json_prints(small_base: Path) -> None:
     kb = ccifacts.load(small_base)
     fact = kb.get("aviation.weekly-flights")
