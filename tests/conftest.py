@@ -1,8 +1,9 @@
 """Shared test fixtures: an isolated environment for every test (no colour or fact-base
 variables from the caller's shell, and a cache directory of the test session's own: the cache is
 keyed by content, so tests share compiled bases as users' runs do, and the cache's own tests give
-each test a directory of its own), a CliRunner helper that returns stdout, stderr and the exit
-code separately, and a small hand-written fact base for exact-output tests."""
+each test a directory of its own), a helper that runs a command line as the console script does
+and returns stdout, stderr and the exit code separately, and a small hand-written fact base for
+exact-output tests."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import copy
 import io
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from ccifacts.cli import app
+from ccifacts.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_TEXT = ROOT.parent / "shared" / "sources" / "cci-decade-2025-11-10.txt"
@@ -51,10 +53,16 @@ class Run:
         return json.loads(self.stdout)
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> Run:
-    """Run ``ccifacts ARGS`` in-process, as a user would type it."""
-    result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
-    return Run(result.stdout, result.stderr, result.exit_code)
+def run(*args: str, env: dict[str, str] | None = None, fast: bool = True) -> Run:
+    """Run ``ccifacts ARGS`` in-process, as a user would type it: through ``main``, which runs
+    a well-formed command line without Typer (``fast``) and gives the rest to Typer."""
+    with CliRunner().isolation(env=env) as (stdout, stderr, _):
+        code = main(list(args), fast=fast)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Line ends as Click's runner gives them: CSV's CRLF is checked on the bytes elsewhere.
+        out, err = (s.getvalue().decode().replace("\r\n", "\n") for s in (stdout, stderr))
+        return Run(out, err, code)
 
 
 MINIMAL: dict[str, Any] = {

@@ -469,7 +469,7 @@ def test_ctrl_c_exits_130_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(core, "app", interrupted)
-    assert cli.main(["sectors"]) == 130
+    assert cli.main(["sectors"], fast=False) == 130
 
 
 def test_a_name_without_letters_or_digits_names_nothing() -> None:

@@ -372,15 +372,17 @@ def _assert_quiet(stderr: str) -> None:
     assert "Error" not in stderr
 
 
-@pytest.mark.parametrize("where", ["in a command", "around the app"])
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("where", ["in a command", "around the command"])
 def test_ctrl_c_exits_130_with_at_most_one_short_line(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], where: str
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], where: str, fast: bool
 ) -> None:
     if where == "in a command":
         monkeypatch.setattr(ccifacts.db, "sectors", _interrupt)
     else:
         monkeypatch.setattr(core, "app", _interrupt)
-    assert cli.main(["sectors"]) == 130
+        monkeypatch.setattr(cli.fast, "run", _interrupt)
+    assert cli.main(["sectors"], fast=fast) == 130
     captured = capsys.readouterr()
     assert captured.out == ""
     _assert_quiet(captured.err)

@@ -3,14 +3,12 @@ names. They run on every Tab, so they load the fact base through the same cache 
 Pydantic on a hit) and never raise: a broken fact base just completes nothing. What they hand to
 the shell comes from a fact base anyone may have written, and shells evaluate it (zsh's
 ``_arguments`` evals the candidate list), so every candidate passes ``shell_safe`` and every
-description goes through ``help_text``. This is part of the command-line layer: Typer reads the
-callbacks' annotations at run time."""
+description goes through ``help_text``. This is part of the command-line layer; it does not import
+Typer, which calls each callback with its ``typer.Context`` through ``params.to_typer``."""
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ccifacts.api import Lookups as FactBase
@@ -36,15 +34,15 @@ _COMMAND_KINDS = {
 }
 
 
-def _base(ctx: typer.Context) -> "FactBase | None":
+def _base(ctx: Any) -> "FactBase | None":
     from ccifacts import api
     from ccifacts.errors import CcifactsError
 
     option: str | os.PathLike[str] | None = None
-    current: typer.Context | None = ctx
+    current: Any = ctx
     while current is not None and option is None:
         option = current.params.get("facts")
-        current = current.parent  # type: ignore[assignment]
+        current = current.parent
     try:
         return api.load(Path(option) if option else None).lookups()
     except CcifactsError:
@@ -86,7 +84,7 @@ def _matching(incomplete: str, candidates: Candidates) -> Candidates:
     return found
 
 
-def sectors(ctx: typer.Context, incomplete: str) -> Candidates:
+def sectors(ctx: Any, incomplete: str) -> Candidates:
     base = _base(ctx)
     if base is None:
         return []
@@ -96,17 +94,17 @@ def sectors(ctx: typer.Context, incomplete: str) -> Candidates:
     )
 
 
-def fact_ids(ctx: typer.Context, incomplete: str) -> Candidates:
+def fact_ids(ctx: Any, incomplete: str) -> Candidates:
     base = _base(ctx)
     return [] if base is None else _matching(incomplete, base.fact_ids(incomplete.lower()))
 
 
-def terms(ctx: typer.Context, incomplete: str) -> Candidates:
+def terms(ctx: Any, incomplete: str) -> Candidates:
     base = _base(ctx)
     return [] if base is None else _matching(incomplete, [(t["id"], t["name"]) for t in base.terms])
 
 
-def kinds(ctx: typer.Context, incomplete: str) -> Candidates:
+def kinds(ctx: Any, incomplete: str) -> Candidates:
     from ccifacts.kinds import FACT_KINDS
 
     return _matching(incomplete, [(kind, "") for kind in FACT_KINDS])
@@ -125,9 +123,9 @@ def _field_candidates(kind_name: str, incomplete: str) -> Candidates:
     return [(prefix + p, "") for p in options if p.startswith(last) and shell_safe(prefix + p)]
 
 
-def fields(ctx: typer.Context, incomplete: str) -> Candidates:
+def fields(ctx: Any, incomplete: str) -> Candidates:
     return _field_candidates(_COMMAND_KINDS.get(ctx.info_name or "", "fact"), incomplete)
 
 
-def fact_fields(ctx: typer.Context, incomplete: str) -> Candidates:
+def fact_fields(ctx: Any, incomplete: str) -> Candidates:
     return _field_candidates("fact", incomplete)

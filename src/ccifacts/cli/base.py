@@ -3,10 +3,9 @@
 from pathlib import Path
 from typing import Annotated, Any, cast
 
-import typer
-
-from ccifacts.cli.core import note
 from ccifacts.cli.output import TEXT_OR_JSON, Output, command
+from ccifacts.cli.params import Arg, Opt
+from ccifacts.cli.run import Exit, note
 from ccifacts.errors import ExitCode, UsageError
 from ccifacts.formats import OutputFormat
 from ccifacts.text import inert
@@ -30,7 +29,7 @@ def info(out: Output) -> None:
 def validate(
     path: Annotated[
         str | None,
-        typer.Argument(metavar="[PATH]", help="Fact base to check [default: as for --facts]."),
+        Arg(metavar="[PATH]", help="Fact base to check [default: as for --facts]."),
     ] = None,
     *,
     out: Output,
@@ -68,12 +67,12 @@ def schema(out: Output) -> None:
 def verify(
     source_text: Annotated[
         Path,
-        typer.Argument(metavar="SOURCE.txt", help="Plain-text source document."),
+        Arg(metavar="SOURCE.txt", help="Plain-text source document."),
     ],
     out: Output,
     source: Annotated[
         str | None,
-        typer.Option(
+        Opt(
             "--source",
             metavar="SOURCE",
             help="Check the facts of this source [default: the source whose document is "
@@ -118,7 +117,7 @@ def verify(
         + ("" if not result.untraced else f"; {len(result.untraced)} not found")
     )
     if result.untraced:
-        raise typer.Exit(ExitCode.NOT_FOUND)
+        raise Exit(ExitCode.NOT_FOUND)
 
 
 @command("export", formats=(OutputFormat.AUTO,), tabular=False)
@@ -126,7 +125,7 @@ def export(
     out: Output,
     sqlite: Annotated[
         Path | None,
-        typer.Option(
+        Opt(
             "--sqlite",
             metavar="PATH",
             help="Write a standalone SQLite database (for sqlite3, sqlite-utils, Datasette).",

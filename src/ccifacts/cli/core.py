@@ -1,24 +1,33 @@
-"""The ``ccifacts`` Typer application and the one place where errors become messages and exit
-codes: ``_Group.invoke`` catches the ``CcifactsError`` family, prints ``Error: ...`` with a hint on
-stderr and exits with the error's documented code; ``main`` does the same for what happens around
-the commands (help, version, a stdout that is closed or full, Ctrl-C). No traceback reaches a
-user unless ``CCIFACTS_DEBUG`` is set."""
+"""The ``ccifacts`` Typer application, for what the declarations alone do not answer: help,
+completion, usage errors and the root options. Each command is made into a Click command from
+its declaration (``ccifacts.cli.output.Command``) only when it is first asked for; errors inside
+commands become messages and exit codes in ``ccifacts.cli.run.failure``, as when a command
+line runs without Typer."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
-from collections.abc import Callable, Iterator, MutableMapping
-from typing import Annotated, Any
+import inspect
+from collections.abc import Iterator, MutableMapping
+from typing import Annotated, Any, get_args, get_origin
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandInfo
 
 from ccifacts import __version__
-from ccifacts.errors import CcifactsError, ExitCode, OutputError
+from ccifacts.cli.params import Param, to_typer
+from ccifacts.cli.run import (
+    COMMANDS,
+    StdoutError,
+    failure,
+    load_commands,
+    main,
+    note,
+    report,
+)
 from ccifacts.text import inert
+
+__all__ = ["EXIT_CODES", "StdoutError", "app", "main", "note", "report"]
 
 EXIT_CODES = """\b
 Exit codes:
@@ -30,44 +39,6 @@ Exit codes:
   4  internal error (a bug: please report it)
   5  the output cannot be written (standard output closed, disk full, no such
      folder for an export)"""
-
-
-class StdoutError(OutputError):
-    """Standard output cannot be written: reported by ``main`` once, after the command, however
-    many writes found it (an export's file that cannot be written is an ``OutputError``, said
-    where it happens)."""
-
-
-def report(message: str, hint: str | None = None) -> None:
-    """An ``Error:`` line (and a ``Hint:``) on stderr."""
-    _stderr(f"Error: {message}\n" + (f"Hint: {hint}\n" if hint else ""))
-
-
-def note(message: str) -> None:
-    """A message for the user on stderr, never mixed into the data on stdout."""
-    _stderr(f"{message}\n")
-
-
-def _stderr(text: str) -> None:
-    stream = sys.stderr
-    if stream is None:
-        return
-    try:
-        stream.write(text)
-        stream.flush()
-    except (OSError, ValueError):
-        pass  # nowhere left to say it
-
-
-def silence_stdout() -> None:
-    """Send whatever is still buffered for stdout to /dev/null, so the interpreter's final flush
-    cannot fail with "Exception ignored" after the reader went away or the disk filled up."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.close(devnull)
-    except OSError:
-        pass
 
 
 class Command(TyperCommand):
@@ -106,12 +77,43 @@ def _refuse_repeats(command: Any, ctx: typer.Context, args: list[str]) -> None:
         seen[key] = name
 
 
-_COMMANDS: dict[str, CommandInfo] = {}
+def _info(name: str) -> CommandInfo:
+    """Typer's view of the declared command ``name``: a callback whose signature carries
+    ``typer.Option`` and ``typer.Argument`` where the declaration has ``Opt`` and ``Arg``."""
+    declared = COMMANDS[name]
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    parameters = [inspect.Parameter("ctx", keyword, annotation=typer.Context)]
+    for parameter, annotation, default in declared.parameters():
+        parameters.append(
+            inspect.Parameter(
+                parameter,
+                keyword,
+                annotation=_typer_annotation(annotation),
+                default=inspect.Parameter.empty if default is _required() else default,
+            )
+        )
+
+    def callback(ctx: typer.Context, **values: Any) -> None:
+        declared(root=ctx.find_root().obj or {}, **values)
+
+    callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    callback.__doc__ = declared.__doc__
+    callback.__name__ = name.replace("-", "_")
+    return CommandInfo(name, cls=Command, callback=callback, epilog=EXIT_CODES)
 
 
-def register(name: str, callback: Callable[..., Any]) -> None:
-    """Add the command ``name``; its Click command is made only when it is first asked for."""
-    _COMMANDS[name] = CommandInfo(name, cls=Command, callback=callback, epilog=EXIT_CODES)
+def _required() -> Any:
+    from ccifacts.cli.output import REQUIRED
+
+    return REQUIRED
+
+
+def _typer_annotation(annotation: Any) -> Any:
+    if get_origin(annotation) is not Annotated:
+        return annotation
+    kind, *extras = get_args(annotation)
+    converted = [to_typer(e) if isinstance(e, Param) else e for e in extras]
+    return Annotated.__class_getitem__((kind, *converted))
 
 
 class _Commands(MutableMapping[str, Any]):
@@ -119,15 +121,17 @@ class _Commands(MutableMapping[str, Any]):
     up. Typer would make all twenty on every run, about 50 ms of a start-up that one command
     alone needs a fifth of; help and completion still see every command."""
 
-    def __init__(self, infos: dict[str, CommandInfo]) -> None:
-        self._infos = infos
+    def __init__(self, declared: dict[str, Any]) -> None:
+        self._infos = declared
         self._made: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
         command = self._made.get(name)
         if command is None:
+            if name not in self._infos:
+                raise KeyError(name)
             command = typer.main.get_command_from_info(
-                self._infos[name], pretty_exceptions_short=True, rich_markup_mode=None
+                _info(name), pretty_exceptions_short=True, rich_markup_mode=None
             )
             self._made[name] = command
         return command
@@ -156,7 +160,8 @@ class _Group(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
-        self.commands = _Commands(_COMMANDS)
+        load_commands()
+        self.commands = _Commands(dict(COMMANDS))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args:
@@ -171,20 +176,8 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException, StdoutError):
             raise  # a stdout that cannot be written is reported by main(), once
-        except CcifactsError as error:
-            report(error.message, error.hint)
-            raise typer.Exit(error.exit_code) from None
-        except KeyboardInterrupt:
-            raise
         except Exception as error:
-            if os.environ.get("CCIFACTS_DEBUG"):
-                raise
-            report(
-                f"internal error: {type(error).__name__}: {inert(str(error))[:300]}",
-                "This is a bug in ccifacts; please report it with the command you ran "
-                "(CCIFACTS_DEBUG=1 shows the traceback).",
-            )
-            raise typer.Exit(ExitCode.INTERNAL) from None
+            raise typer.Exit(failure(error)) from None
 
 
 def _first_command(group: Any, ctx: typer.Context, args: list[str]) -> int:
@@ -252,100 +245,3 @@ def _root(
     ] = False,
 ) -> None:
     ctx.obj = {"facts": facts, "quiet": quiet}
-
-
-class _GuardedStdout:
-    """stdout for which a reader that went away (``ccifacts list | head -1``) ends the output
-    quietly, and a closed or full stdout is a ``StdoutError``, whatever is writing: a command,
-    ``--help`` or ``--version``."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-        self.broken = False
-        # Kept as well as raised: code that probes the stream (Click writes "" to see what kind
-        # it is) may swallow the exception, and main() must still report it.
-        self.failed: StdoutError | None = None
-
-    def write(self, text: str) -> int:
-        if not isinstance(text, str):
-            raise TypeError("write() argument must be str")  # a text stream, as Click probes
-        if self.broken or not text:
-            return len(text)
-        if self._stream is None:
-            self.failed = StdoutError(
-                "standard output is closed", "Give the command somewhere to write."
-            )
-            raise self.failed
-        try:
-            return int(self._stream.write(text))
-        except BrokenPipeError:
-            self._broke()
-            return len(text)
-        except OSError as error:
-            self.failed = _output_error(error)
-            raise self.failed from None
-
-    def flush(self) -> None:
-        if self.broken or self._stream is None:
-            return
-        try:
-            self._stream.flush()
-        except BrokenPipeError:
-            self._broke()
-        except OSError as error:
-            self.failed = _output_error(error)
-            raise self.failed from None
-
-    def _broke(self) -> None:
-        self.broken = True
-        silence_stdout()
-
-    def isatty(self) -> bool:
-        return self._stream is not None and bool(self._stream.isatty())
-
-    def __getattr__(self, name: str) -> Any:
-        if self._stream is None:
-            raise AttributeError(name)
-        return getattr(self._stream, name)
-
-
-def _output_error(error: OSError) -> StdoutError:
-    reason = inert(error.strerror or str(error)).lower()
-    return StdoutError(f"cannot write the output: {reason}", "Check where the output goes.")
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run ``ccifacts``; the console script and ``python -m ccifacts`` call this."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            # A locale that cannot encode a name must not crash the output.
-            reconfigure(errors="backslashreplace")
-    stdout = sys.stdout
-    guarded = _GuardedStdout(stdout)
-    sys.stdout = guarded
-    code = 0
-    try:
-        app(args=argv, prog_name="ccifacts")
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    except OutputError as error:
-        if guarded.failed is None:
-            # An output other than stdout (an export's file): said here. A failed stdout is
-            # reported below, once, however many writes found it.
-            report(error.message, error.hint)
-            code = error.exit_code
-    except KeyboardInterrupt:
-        # Ctrl-C while loading or drawing: the shell convention, not 1 ("not found").
-        code = 130
-    finally:
-        with contextlib.suppress(OutputError):
-            guarded.flush()
-        sys.stdout = stdout
-    if guarded.failed is not None:
-        # What is still buffered for stdout goes nowhere, so the interpreter's last flush
-        # cannot fail again with "Exception ignored".
-        silence_stdout()
-        report(guarded.failed.message, guarded.failed.hint)
-        code = guarded.failed.exit_code
-    return code

@@ -5,11 +5,10 @@ records to ``Output``."""
 import sys
 from typing import Annotated, Any
 
-import typer
-
 from ccifacts import complete
-from ccifacts.cli.core import note
 from ccifacts.cli.output import TEXT_OR_JSON, Output, command
+from ccifacts.cli.params import Arg, Opt
+from ccifacts.cli.run import note
 from ccifacts.errors import UsageError
 from ccifacts.text import quoted
 
@@ -45,7 +44,7 @@ def list_(out: Output) -> None:
 def sector(
     name: Annotated[
         str,
-        typer.Argument(
+        Arg(
             metavar="NAME",
             help="Sector id, name or alias (any case): aviation, air, it, ...",
             autocompletion=complete.sectors,
@@ -77,9 +76,7 @@ def sector(
     )
 
 
-QueryArgument = Annotated[
-    list[str], typer.Argument(metavar="QUERY...", help="Words, a question or figures.")
-]
+QueryArgument = Annotated[list[str], Arg(metavar="QUERY...", help="Words, a question or figures.")]
 
 
 @command("search", listing=True, filters=True)
@@ -180,7 +177,7 @@ def ask(words: QueryArgument, out: Output) -> None:
 
 IdsArgument = Annotated[
     list[str],
-    typer.Argument(
+    Arg(
         metavar="ID...",
         help="Fact ids; - reads ids from standard input, one a line.",
         autocompletion=complete.fact_ids,
@@ -194,7 +191,7 @@ def get(
     out: Output,
     value: Annotated[
         bool,
-        typer.Option(
+        Opt(
             "--value",
             "--raw",
             "-r",
@@ -205,7 +202,7 @@ def get(
     ] = False,
     field: Annotated[
         str | None,
-        typer.Option(
+        Opt(
             "--field",
             metavar="PATH",
             help="Print only this field, one a line (qualifier, baseline.value, period.end, "
@@ -279,7 +276,7 @@ def timeline(
     out: Output,
     as_of: Annotated[
         bool,
-        typer.Option("--all", help="Also the facts only stated as of a date, at that date."),
+        Opt("--all", help="Also the facts only stated as of a date, at that date."),
     ] = False,
 ) -> None:
     """List the dated facts of every source in order, from the 2015 launch to the 2030 goal.
@@ -313,7 +310,7 @@ def changes(
     out: Output,
     measures: Annotated[
         list[str] | None,
-        typer.Argument(
+        Arg(
             metavar="[MEASURE]...",
             help="Compare the first and latest points of these measures instead.",
             show_default=False,
@@ -321,7 +318,7 @@ def changes(
     ] = None,
     every_measure: Annotated[
         bool,
-        typer.Option("--measures", help="Compare the first and latest points of every measure."),
+        Opt("--measures", help="Compare the first and latest points of every measure."),
     ] = False,
 ) -> None:
     """List every before/after, year-on-year and n-fold figure with its change; with
@@ -384,7 +381,7 @@ def history(
     out: Output,
     measure: Annotated[
         list[str] | None,
-        typer.Argument(
+        Arg(
             metavar="[MEASURE]...",
             help="A measure (id, name or alias), a fact id of it, or words that find it.",
             show_default=False,

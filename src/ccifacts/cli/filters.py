@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
 from ccifacts import complete
+from ccifacts.cli.params import Opt
 from ccifacts.errors import UsageError
 from ccifacts.text import quoted
 
@@ -24,7 +23,7 @@ def _many(
     names = [flag] + ([short] if short else [])
     return Annotated[
         list[str] | None,
-        typer.Option(
+        Opt(
             *names,
             metavar=metavar,
             help=help_text + " Repeat for any of several.",
@@ -35,9 +34,7 @@ def _many(
 
 
 def _one(flag: str, metavar: str, help_text: str) -> Any:
-    return Annotated[
-        str | None, typer.Option(flag, metavar=metavar, help=help_text, show_default=False)
-    ]
+    return Annotated[str | None, Opt(flag, metavar=metavar, help=help_text, show_default=False)]
 
 
 OPTIONS: dict[str, tuple[Any, Any]] = {
@@ -77,7 +74,7 @@ OPTIONS: dict[str, tuple[Any, Any]] = {
     ),
     "measure": (_many("--measure", None, "MEASURE", "Only the points of this measure."), None),
     "headline": (
-        Annotated[bool, typer.Option("--headline", help="Only the headline figures.")],
+        Annotated[bool, Opt("--headline", help="Only the headline figures.")],
         False,
     ),
     "since": (

@@ -3,10 +3,9 @@
 from enum import StrEnum
 from typing import Annotated
 
-import typer
-
 from ccifacts import complete
 from ccifacts.cli.output import TEXT_OR_JSON, Output, command
+from ccifacts.cli.params import Arg, Opt
 
 
 class CitationStyle(StrEnum):
@@ -58,9 +57,7 @@ def terms(out: Output) -> None:
 def define(
     term: Annotated[
         str,
-        typer.Argument(
-            metavar="TERM", help="Term id, name or alias.", autocompletion=complete.terms
-        ),
+        Arg(metavar="TERM", help="Term id, name or alias.", autocompletion=complete.terms),
     ],
     out: Output,
 ) -> None:
@@ -110,15 +107,11 @@ def sources(out: Output) -> None:
 
 @command("cite", formats=TEXT_OR_JSON, tabular=False)
 def cite(
-    fact_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Fact id.", autocompletion=complete.fact_ids)
-    ],
+    fact_id: Annotated[str, Arg(metavar="ID", help="Fact id.", autocompletion=complete.fact_ids)],
     out: Output,
     style: Annotated[
         CitationStyle,
-        typer.Option(
-            "--style", metavar="STYLE", case_sensitive=False, help="plain, markdown or bibtex."
-        ),
+        Opt("--style", metavar="STYLE", case_sensitive=False, help="plain, markdown or bibtex."),
     ] = CitationStyle.PLAIN,
 ) -> None:
     """Print a ready citation of the source of a fact (each fact cites its own source).

@@ -1,12 +1,11 @@
 """The options every command shares, declared once as ``Annotated`` aliases, and ``Output``: how a
 command prints what it found in the format the user chose (a Rich table on a terminal, TSV in a
 pipe, JSON, ...), with data on stdout and notes on stderr. ``command`` registers a command with the
-shared options and refuses, with exit 2, any option the command cannot honour."""
+shared options and refuses, with exit 2, any option the command cannot honour. Nothing here
+imports Typer: the declarations are ``Opt`` and ``Arg`` (``ccifacts.cli.params``)."""
 
 from __future__ import annotations
 
-import functools
-import inspect
 import os
 import shutil
 import sys
@@ -14,10 +13,9 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
 from ccifacts import complete
-from ccifacts.cli.core import StdoutError, note, register
+from ccifacts.cli.params import Opt
+from ccifacts.cli.run import StdoutError, note, register
 from ccifacts.errors import UsageError
 from ccifacts.formats import OutputFormat, resolve_format
 from ccifacts.text import ascii_json
@@ -37,7 +35,7 @@ class Color(StrEnum):
 
 FactsOption = Annotated[
     str | None,
-    typer.Option(
+    Opt(
         "--facts",
         metavar="PATH",
         help="Fact base to read; - reads standard input [default: $CCIFACTS_FACTS, else the "
@@ -45,10 +43,10 @@ FactsOption = Annotated[
         show_default=False,
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+JsonOption = Annotated[bool, Opt("--json", help="Same as --format json.")]
 FieldsOption = Annotated[
     str | None,
-    typer.Option(
+    Opt(
         "--fields",
         metavar="LIST",
         help="Comma-separated fields to show, in order (any case); 'all' for every field.",
@@ -56,11 +54,11 @@ FieldsOption = Annotated[
     ),
 ]
 NoHeadersOption = Annotated[
-    bool, typer.Option("--no-headers", help="Leave out the header row (table, csv, tsv).")
+    bool, Opt("--no-headers", help="Leave out the header row (table, csv, tsv).")
 ]
 ColorOption = Annotated[
     Color,
-    typer.Option(
+    Opt(
         "--color",
         metavar="WHEN",
         case_sensitive=False,
@@ -69,7 +67,7 @@ ColorOption = Annotated[
 ]
 LimitOption = Annotated[
     int | None,
-    typer.Option(
+    Opt(
         "--limit",
         "-n",
         metavar="N",
@@ -81,7 +79,7 @@ LimitOption = Annotated[
 ]
 SortOption = Annotated[
     list[str] | None,
-    typer.Option(
+    Opt(
         "--sort",
         metavar="FIELD",
         help="Sort by FIELD (-FIELD for descending); repeat to break ties: --sort sector "
@@ -89,7 +87,7 @@ SortOption = Annotated[
         show_default=False,
     ),
 ]
-ReverseOption = Annotated[bool, typer.Option("--reverse", help="Reverse the order.")]
+ReverseOption = Annotated[bool, Opt("--reverse", help="Reverse the order.")]
 
 LISTING_FORMATS = tuple(OutputFormat)
 TEXT_OR_JSON = (OutputFormat.AUTO, OutputFormat.TABLE, OutputFormat.JSON)
@@ -104,7 +102,7 @@ def format_option(record: bool) -> Any:
     )
     return Annotated[
         OutputFormat,
-        typer.Option(
+        Opt(
             "--format",
             "-f",
             metavar="FORMAT",
@@ -141,16 +139,17 @@ class Output:
 
     def __init__(
         self,
-        ctx: typer.Context,
+        name: str,
         options: dict[str, Any],
         formats: tuple[OutputFormat, ...],
         tabular: bool,
+        root: dict[str, Any],
     ) -> None:
         requested: OutputFormat = options["format_"]
         if options["json_"] and requested not in (OutputFormat.AUTO, OutputFormat.JSON):
             raise UsageError(f"--json and --format {requested.value} ask for different formats")
         self.requested = OutputFormat.JSON if options["json_"] else requested
-        self.name = ctx.info_name or ""
+        self.name = name
         if self.requested not in formats:
             shown = ", ".join(f.value for f in formats)
             raise UsageError(
@@ -159,10 +158,8 @@ class Output:
         if not tabular and (options["fields"] is not None or options["no_headers"]):
             option = "--fields" if options["fields"] is not None else "--no-headers"
             raise UsageError(f"{self.name} prints no table, so it takes no {option}")
-        root = ctx.find_root()
-        parent = root.obj or {}
-        self.facts: str | None = options["facts"] or parent.get("facts")
-        self.quiet: bool = bool(parent.get("quiet"))
+        self.facts: str | None = options["facts"] or root.get("facts")
+        self.quiet: bool = bool(root.get("quiet"))
         self.fields: str | None = options["fields"]
         self.headers = not options["no_headers"]
         self.terminal = stdout_is_terminal()
@@ -309,39 +306,104 @@ def _use_color(choice: Color, terminal: bool) -> bool:
     return terminal
 
 
-def _shared_parameters(record: bool) -> list[inspect.Parameter]:
-    keyword = inspect.Parameter.KEYWORD_ONLY
+REQUIRED: Any = object()
+"""The default of a parameter that has none (an argument that must be given)."""
+
+Parameter = tuple[str, Any, Any]
+"""A command's parameter: (name, ``Annotated`` type with its ``Opt`` or ``Arg``, default)."""
+
+
+def _shared_parameters(record: bool) -> list[Parameter]:
     return [
-        inspect.Parameter("ctx", keyword, annotation=typer.Context),
-        inspect.Parameter("facts", keyword, annotation=FactsOption, default=None),
-        inspect.Parameter(
-            "format_", keyword, annotation=format_option(record), default=OutputFormat.AUTO
-        ),
-        inspect.Parameter("json_", keyword, annotation=JsonOption, default=False),
-        inspect.Parameter("fields", keyword, annotation=FieldsOption, default=None),
-        inspect.Parameter("no_headers", keyword, annotation=NoHeadersOption, default=False),
-        inspect.Parameter("color", keyword, annotation=ColorOption, default=Color.AUTO),
+        ("facts", FactsOption, None),
+        ("format_", format_option(record), OutputFormat.AUTO),
+        ("json_", JsonOption, False),
+        ("fields", FieldsOption, None),
+        ("no_headers", NoHeadersOption, False),
+        ("color", ColorOption, Color.AUTO),
     ]
 
 
-def _listing_parameters() -> list[inspect.Parameter]:
-    keyword = inspect.Parameter.KEYWORD_ONLY
+def _listing_parameters() -> list[Parameter]:
     return [
-        inspect.Parameter("limit", keyword, annotation=LimitOption, default=None),
-        inspect.Parameter("sort", keyword, annotation=SortOption, default=None),
-        inspect.Parameter("reverse", keyword, annotation=ReverseOption, default=False),
+        ("limit", LimitOption, None),
+        ("sort", SortOption, None),
+        ("reverse", ReverseOption, False),
     ]
 
 
-def _filter_parameters(skip: tuple[str, ...]) -> list[inspect.Parameter]:
+def _filter_parameters(skip: tuple[str, ...]) -> list[Parameter]:
     from ccifacts.cli import filters
 
-    keyword = inspect.Parameter.KEYWORD_ONLY
     return [
-        inspect.Parameter(name, keyword, annotation=annotation, default=default)
+        (name, annotation, default)
         for name, (annotation, default) in filters.OPTIONS.items()
         if name not in skip
     ]
+
+
+class Command:
+    """A command as declared: its function, which takes the command's own parameters and the
+    shared options as ``out: Output``, and what it prints. Calling it with the parsed values of
+    every parameter (and the root options as ``root``) runs it."""
+
+    def __init__(
+        self,
+        name: str,
+        function: Callable[..., None],
+        formats: tuple[OutputFormat, ...],
+        tabular: bool,
+        record: bool,
+        listing: bool,
+        filters: bool,
+        skip: tuple[str, ...],
+    ) -> None:
+        self.name = name
+        self.function = function
+        self.formats = formats
+        self.tabular = tabular
+        self.record = record
+        self.listing = listing
+        self.filters = filters
+        self.skip = skip
+        self.__doc__ = function.__doc__
+        self._parameters: list[Parameter] | None = None
+        self._shared: set[str] = set()
+
+    def parameters(self) -> list[Parameter]:
+        """The command's own parameters, in order, then the shared ones."""
+        if self._parameters is None:
+            import typing
+
+            code = self.function.__code__
+            names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+            hints = typing.get_type_hints(self.function, include_extras=True)
+            defaults = dict(
+                zip(
+                    names[code.co_argcount - len(self.function.__defaults__ or ()) :],
+                    self.function.__defaults__ or (),
+                    strict=False,
+                )
+            )
+            defaults.update(self.function.__kwdefaults__ or {})
+            own = [(n, hints[n], defaults.get(n, REQUIRED)) for n in names if n != "out"]
+            shared = _shared_parameters(self.record)
+            if self.listing:
+                shared += _listing_parameters()
+            if self.filters:
+                shared += _filter_parameters(self.skip)
+            self._shared = {name for name, _, _ in shared}
+            self._parameters = own + shared
+        return self._parameters
+
+    def __call__(self, root: dict[str, Any], **values: Any) -> None:
+        self.parameters()
+        options = {name: values.pop(name) for name in list(values) if name in self._shared}
+        out = Output(self.name, options, self.formats, self.tabular, root)
+        out.limit = out.default_limit(options.get("limit"))
+        out.sort = sort_fields(options.get("sort"), bool(options.get("reverse")))
+        out.filter_options = {k: v for k, v in options.items() if k not in _NOT_FILTERS}
+        self.function(out=out, **values)
 
 
 def command(
@@ -353,7 +415,7 @@ def command(
     listing: bool = False,
     filters: bool = False,
     skip: tuple[str, ...] = (),
-) -> Callable[[Callable[..., None]], Callable[..., None]]:
+) -> Callable[[Callable[..., None]], Command]:
     """Register a command that takes the shared options (--facts, --format/-f, --json,
     --fields, --no-headers, --color) from this one definition; it receives them as
     ``out: Output``. A command that prints only some ``formats``, or no table (not
@@ -362,33 +424,15 @@ def command(
     and --reverse (``out.limit``, ``out.sort``); with ``filters``, the fact filters (--sector,
     --since, --min, ...; ``out.where()``), but those in ``skip``."""
 
-    def decorate(function: Callable[..., None]) -> Callable[..., None]:
-        own = [p for p in inspect.signature(function).parameters.values() if p.name != "out"]
-        shared = _shared_parameters(record)
-        if listing:
-            shared += _listing_parameters()
-        if filters:
-            shared += _filter_parameters(skip)
-        names = [parameter.name for parameter in shared]
-
-        @functools.wraps(function)
-        def run(*args: Any, **kwargs: Any) -> None:
-            options = {name: kwargs.pop(name) for name in names}
-            out = Output(options.pop("ctx"), options, formats, tabular)
-            out.limit = out.default_limit(options.get("limit"))
-            out.sort = sort_fields(options.get("sort"), bool(options.get("reverse")))
-            out.filter_options = {k: options[k] for k in names if k not in _NOT_FILTERS}
-            function(*args, out=out, **kwargs)
-
-        run.__signature__ = inspect.Signature(own + shared)  # type: ignore[attr-defined]
-        register(name, run)
-        return run
+    def decorate(function: Callable[..., None]) -> Command:
+        declared = Command(name, function, formats, tabular, record, listing, filters, skip)
+        register(name, declared)
+        return declared
 
     return decorate
 
 
 _NOT_FILTERS = {
-    "ctx",
     "facts",
     "format_",
     "json_",
