@@ -300,3 +300,9 @@ def test_tab_in_a_real_shell_runs_nothing_from_the_fact_base(
     assert not (home / "PWNED3").exists()
     for shown in (b"\x1b]0;OWNED", "\u202e".encode(), "\u3164".encode(), b"zzsplit", b"PWNED2"):
         assert shown not in terminal.transcript
+
+
+def test_tab_on_a_command_name_lists_the_commands_not_the_help() -> None:
+    env = {"_CCIFACTS_COMPLETE": "complete_bash", "COMP_WORDS": "ccifacts se", "COMP_CWORD": "1"}
+    result = run(env=env, fast=False)  # command names are completed by Typer
+    assert (result.code, result.stdout, result.stderr) == (0, "sector\nsearch\nsectors\n", "")

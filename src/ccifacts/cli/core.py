@@ -164,8 +164,9 @@ class _Group(TyperGroup):
         self.commands = _Commands(dict(COMMANDS))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if not args:
-            # A bare `ccifacts` asks what it can do: the help, and success.
+        if not args and not ctx.resilient_parsing:
+            # A bare `ccifacts` asks what it can do: the help, and success. (Completing the
+            # command's name parses no words either, and must not print the help.)
             typer.echo(ctx.get_help(), color=ctx.color)
             ctx.exit(0)
         _refuse_repeats(self, ctx, args[: _first_command(self, ctx, args)])
