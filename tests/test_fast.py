@@ -228,9 +228,13 @@ def test_what_typer_must_say_is_left_to_typer(args: list[str]) -> None:
     assert fast.run(args) is None
 
 
-def test_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("_CCIFACTS_COMPLETE", "complete_bash")
-    assert fast.run(["sectors"]) is None
+@pytest.mark.parametrize(
+    "line", ["ccifacts se", "ccifacts sector --li", "ccifacts --facts fa", "ccifacts x --y=z"]
+)
+def test_completing_names_is_left_to_typer(line: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in _completion_env("bash", line).items():
+        monkeypatch.setenv(name, value)
+    assert fast.complete() is None
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -240,3 +244,70 @@ def test_every_command_can_run_without_typer(command: str) -> None:
     for name, annotation, default in COMMANDS[command].parameters():
         fast._Param(name, annotation, default)
     assert all(isinstance(p, Opt | Arg) for _, _, p in _declared(command))
+
+
+COMPLETING = [
+    "ccifacts sector av",
+    "ccifacts sector ",
+    "ccifacts sector zz",
+    "ccifacts sector air ",
+    "ccifacts get aviation.weekly-f",
+    "ccifacts get aviation.weekly-flights avi",
+    "ccifacts --facts facts.json list --sector fi",
+    "ccifacts -q list --kind m",
+    "ccifacts list --fields id,la",
+    "ccifacts terms --fields na",
+    "ccifacts get x --field base",
+    "ccifacts define N",
+    "ccifacts define n",
+    "ccifacts cite aviation.air",
+    "ccifacts search ILSTC --sector log",
+    "ccifacts --facts /no/such.json sector a",
+    "ccifacts se",
+    "ccifacts sector --li",
+    "ccifacts sector aviation --format j",
+    "ccifacts --facts fa",
+    "ccifacts list --sector=fi",
+    "ccifacts history weekly",
+    "ccifacts 'sector' \"av",
+]
+
+
+def _completion_env(shell: str, line: str, action: str = "get-args") -> dict[str, str]:
+    if shell == "bash":
+        words = line.split()
+        index = len(words) if line.endswith(" ") else len(words) - 1
+        return {"_CCIFACTS_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(index)}
+    env = {"_CCIFACTS_COMPLETE": f"complete_{shell}", "_TYPER_COMPLETE_ARGS": line}
+    if shell == "fish":
+        env["_TYPER_COMPLETE_FISH_ACTION"] = action
+    if shell == "powershell":
+        env["_TYPER_COMPLETE_WORD_TO_COMPLETE"] = "" if line.endswith(" ") else line.split()[-1]
+    return env
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "powershell"])
+@pytest.mark.parametrize("line", COMPLETING)
+def test_completion_answers_the_same_both_ways(
+    shell: str, line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    actions = ["get-args", "is-args"] if shell == "fish" else ["get-args"]
+    for action in actions:
+        env = _completion_env(shell, line, action)
+        typer_run = run(env=env, fast=False)
+        fast_run = run(env=env)
+        assert (fast_run.code, fast_run.stdout, fast_run.stderr) == (
+            typer_run.code,
+            typer_run.stdout,
+            typer_run.stderr,
+        )
+
+
+@pytest.mark.parametrize(
+    "line", ["ccifacts sector av", "ccifacts get aviation.w", "ccifacts list --kind m"]
+)
+def test_completing_a_value_does_not_need_typer(line: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in _completion_env("bash", line).items():
+        monkeypatch.setenv(name, value)
+    assert fast.complete() == 0

@@ -185,9 +185,9 @@ def _required() -> Any:
 
 def run(args: list[str]) -> int | None:
     """Run ``args`` and give the exit code, or None if Typer must run them."""
-    if any(key.startswith("_CCIFACTS_COMPLETE") for key in os.environ):
-        return None
     load_commands()
+    if "_CCIFACTS_COMPLETE" in os.environ:
+        return complete()
     try:
         command, values, root = parse(args)
     except _NotMine:
@@ -199,3 +199,167 @@ def run(args: list[str]) -> int | None:
     except Exception as error:
         return failure(error)
     return 0
+
+
+# --- completion ---------------------------------------------------------------------------------
+#
+# A Tab on a command's argument or on an option's value, which is what people press it for, is
+# answered here in the shell's format as Typer gives it; the names of commands and options, and
+# anything unusual, are left to Typer.
+
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+class _Context:
+    """What the completion callbacks read of Click's context: the values given so far, the
+    parent (the root command) and the command's name."""
+
+    def __init__(self, params: dict[str, Any], parent: _Context | None, info_name: str) -> None:
+        self.params = params
+        self.parent = parent
+        self.info_name = info_name
+
+
+def complete() -> int | None:
+    """Answer the shell's completion request of ``$_CCIFACTS_COMPLETE``, or None for Typer."""
+    action, _, shell = os.environ["_CCIFACTS_COMPLETE"].partition("_")
+    if action != "complete" or shell not in _SHELLS:
+        return None
+    args, incomplete = _words(shell)
+    if incomplete.startswith("-") or any("=" in word for word in (*args, incomplete)):
+        return None  # option names, and values joined with "=": Typer knows those
+    try:
+        context, callback = _target(args)
+    except _NotMine:
+        return None
+    found = callback(context, incomplete)
+    items = [(v, "") if isinstance(v, str) else (v[0], v[1] or "") for v in found]
+    # Typer keeps the candidates that start with what was typed, in its case.
+    return _answer(shell, [(v, h) for v, h in items if v.startswith(incomplete)])
+
+
+def _split(text: str) -> list[str]:
+    # As Click splits a command line for completion: shell words, an unfinished one kept.
+    import shlex
+
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    words: list[str] = []
+    try:
+        words.extend(lexer)
+    except ValueError:
+        words.append(lexer.token)
+    return words
+
+
+def _words(shell: str) -> tuple[list[str], str]:
+    """The words before the one being completed, and that one, as the shell's script sends
+    them (Typer's way for each shell)."""
+    if shell == "bash":
+        words = _split(os.environ.get("COMP_WORDS", ""))
+        index = int(os.environ.get("COMP_CWORD", "0") or 0)
+        return words[1:index], words[index] if index < len(words) else ""
+    line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+    words = _split(line)[1:]
+    if shell in ("powershell", "pwsh"):
+        incomplete = os.environ.get("_TYPER_COMPLETE_WORD_TO_COMPLETE", "")
+        return (words[:-1] if incomplete else words), incomplete
+    if words and not line.endswith(" "):
+        return words[:-1], words[-1]
+    return words, ""
+
+
+def _target(args: list[str]) -> tuple[_Context, Any]:
+    """The context and completion callback of the parameter whose value comes next."""
+    root: dict[str, Any] = {"facts": None, "quiet": False, "version": False}
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        name = _ROOT.get(args[index])
+        if name is None:
+            raise _NotMine
+        if name not in _FLAGS:
+            index += 1
+            if index == len(args):
+                raise _NotMine  # the value of --facts: Typer completes it
+            root[name] = args[index]
+        else:
+            root[name] = True
+        index += 1
+    if index == len(args) or args[index] not in COMMANDS:
+        raise _NotMine
+    command = COMMANDS[args[index]]
+    params = [_Param(*declared) for declared in command.parameters()]
+    options = {d: p for p in params if isinstance(p.param, Opt) for d in p.param.declarations}
+    values: dict[str, Any] = {p.name: p.default for p in params}
+    given = 0
+    pending: _Param | None = None
+    for arg in args[index + 1 :]:
+        if pending is not None:
+            values[pending.name] = pending.convert(arg)
+            pending = None
+        elif arg == "-" or not arg.startswith("-"):
+            given += 1
+        elif arg in options and options[arg].flag:
+            values[options[arg].name] = True
+        elif arg in options:
+            pending = options[arg]
+        else:
+            raise _NotMine
+    chosen = pending or _argument(params, given)
+    callback = chosen.param.settings.get("autocompletion")
+    if callback is None:
+        raise _NotMine
+    parent = _Context(root, None, "ccifacts")
+    return _Context(values, parent, args[index]), callback
+
+
+def _argument(params: list[_Param], given: int) -> _Param:
+    """The argument the next positional word fills, after ``given`` of them."""
+    for param in (p for p in params if isinstance(p.param, Arg)):
+        if param.many:
+            return param
+        if given == 0:
+            return param
+        given -= 1
+    raise _NotMine
+
+
+def _answer(shell: str, items: list[tuple[str, str]]) -> int:
+    from ccifacts.cli.output import write
+
+    if shell == "bash":
+        text = "\n".join(value for value, _ in items)
+    elif shell == "zsh":
+        if not items:
+            text = "_files"
+        else:
+            candidates = "\n".join(
+                f'"{_zsh(value)}":"{_zsh(help)}"' if help else f'"{_zsh(value)}"'
+                for value, help in items
+            )
+            text = f"_arguments '*: :(({candidates}))'"
+    elif shell == "fish":
+        action = os.environ.get("_TYPER_COMPLETE_FISH_ACTION", "")
+        if action == "is-args":
+            return 0 if items else 1
+        lines = [f"{value}\t{_one_line(help)}" if help else value for value, help in items]
+        text = "\n".join(lines) if action == "get-args" else ""
+    else:
+        text = "\n".join(f"{value}:::{help or ' '}" for value, help in items)
+    write(text + "\n")
+    return 0
+
+
+def _one_line(text: str) -> str:
+    return "".join(" " if char.isspace() else char for char in text)
+
+
+def _zsh(text: str) -> str:
+    return (
+        text.replace('"', '""')
+        .replace("'", "''")
+        .replace("$", "\\$")
+        .replace("`", "\\`")
+        .replace(":", r"\\:")
+    )
