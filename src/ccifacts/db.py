@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 FORMAT = 3
 """Version of the schema below; a compiled base of another version is never read."""
@@ -613,25 +612,56 @@ SORT_COLUMNS = {
 }
 
 
-@dataclass
 class Filters:
     """What a listing of facts is narrowed to; each list is a union (any of its values), the
-    filters together an intersection."""
+    filters together an intersection. (A plain class: ``dataclasses`` imports ``inspect``, a
+    tenth of a lookup's start-up.)"""
 
-    sectors: list[str] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)
-    terms: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    speakers: list[str] = field(default_factory=list)
-    qualifiers: list[str] = field(default_factory=list)
-    measures: list[str] = field(default_factory=list)
-    units: list[str] = field(default_factory=list)
-    headline: bool | None = None
-    since: str | None = None
-    until: str | None = None
-    minimum: float | int | None = None
-    maximum: float | int | None = None
-    ids: list[str] | None = None
+    _LISTS = ("sectors", "kinds", "terms", "sources", "speakers", "qualifiers", "measures", "units")
+    _VALUES = ("headline", "since", "until", "minimum", "maximum", "ids")
+
+    def __init__(
+        self,
+        sectors: list[str] | None = None,
+        kinds: list[str] | None = None,
+        terms: list[str] | None = None,
+        sources: list[str] | None = None,
+        speakers: list[str] | None = None,
+        qualifiers: list[str] | None = None,
+        measures: list[str] | None = None,
+        units: list[str] | None = None,
+        headline: bool | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        minimum: float | int | None = None,
+        maximum: float | int | None = None,
+        ids: list[str] | None = None,
+    ) -> None:
+        self.sectors: list[str] = sectors if sectors is not None else []
+        self.kinds: list[str] = kinds if kinds is not None else []
+        self.terms: list[str] = terms if terms is not None else []
+        self.sources: list[str] = sources if sources is not None else []
+        self.speakers: list[str] = speakers if speakers is not None else []
+        self.qualifiers: list[str] = qualifiers if qualifiers is not None else []
+        self.measures: list[str] = measures if measures is not None else []
+        self.units: list[str] = units if units is not None else []
+        self.headline = headline
+        self.since = since
+        self.until = until
+        self.minimum = minimum
+        self.maximum = maximum
+        self.ids = ids
+
+    def _items(self) -> tuple[tuple[str, Any], ...]:
+        return tuple((name, getattr(self, name)) for name in (*self._LISTS, *self._VALUES))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Filters) and self._items() == other._items()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return f"Filters({', '.join(f'{name}={value!r}' for name, value in self._items())})"
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -868,8 +898,7 @@ def positions(connection: sqlite3.Connection, filters: Filters) -> list[int]:
     return [int(r[0]) for r in connection.execute(f"SELECT position FROM facts{where}", params)]
 
 
-@dataclass(frozen=True)
-class Facet:
+class Facet(NamedTuple):
     """What the ranking of a search looks at besides words: a fact's kind, unit, measure and
     when it holds."""
 

@@ -19,7 +19,6 @@ import stat
 import sys
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -148,24 +147,30 @@ class _DuplicateKeys(dict[str, Any]):
 REFUSED_HINT = "Write plain JSON: finite numbers, unique keys, whole characters."
 
 
-@dataclass
 class Header:
     """One top-level value other than the facts, with the problems the parser found in it."""
 
-    key: str
-    value: Any
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self, key: str, value: Any, problems: list[Problem] | None = None) -> None:
+        self.key = key
+        self.value = value
+        self.problems = problems if problems is not None else []
 
 
-@dataclass
 class Facts:
     """A batch of raw facts, the first at document index ``first``, with the parser's problems
     and each fact's JSON text as the document writes it."""
 
-    first: int
-    items: list[Any]
-    problems: list[Problem] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        first: int,
+        items: list[Any],
+        problems: list[Problem] | None = None,
+        texts: list[str] | None = None,
+    ) -> None:
+        self.first = first
+        self.items = items
+        self.problems = problems if problems is not None else []
+        self.texts = texts if texts is not None else []
 
 
 Event = Header | Facts

@@ -18,7 +18,6 @@ import re
 import sqlite3
 import stat
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -78,15 +77,22 @@ def new_digest() -> blake2b:
     return blake2b(_fingerprint(), digest_size=32)
 
 
-@dataclass
 class Opened:
     """A compiled fact base, open read-only, and what it came from."""
 
-    connection: sqlite3.Connection
-    path: Path
-    key: str
-    entry: Path | None
-    notes: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        key: str,
+        entry: Path | None,
+        notes: list[str] | None = None,
+    ) -> None:
+        self.connection = connection
+        self.path = path
+        self.key = key
+        self.entry = entry
+        self.notes = notes if notes is not None else []
 
     @property
     def bundled(self) -> bool:

@@ -6,8 +6,7 @@ format selects and orders the same fields."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ccifacts.errors import UsageError
 from ccifacts.rules import Rule, Wrap
@@ -23,8 +22,7 @@ LABEL = Rule(Wrap.PROSE, floor=20)
 PROSE = Rule(Wrap.PROSE, floor=24)
 
 
-@dataclass(frozen=True)
-class RecordKind:
+class RecordKind(NamedTuple):
     """The fields of one kind of record, the columns shown when ``--fields`` is not given, how
     each column gives way in a narrow table (``rules``, else ``TEXT``), and which default
     columns a narrow table may leave out (``drop``, the first left out first)."""
@@ -34,7 +32,7 @@ class RecordKind:
     nested: dict[str, tuple[str, ...]]
     human: tuple[str, ...]
     flat: tuple[str, ...]
-    rules: dict[str, Rule] = field(default_factory=dict)
+    rules: dict[str, Rule] = {}  # noqa: RUF012 - read only
     drop: tuple[str, ...] = ()
 
     def rule(self, path: str) -> Rule:
@@ -415,22 +413,35 @@ def short(kind: RecordKind, record: Record, path: str) -> str | None:
     return inert(shorten(record), keep_newlines=True) if shorten else None
 
 
-@dataclass
 class Listing:
-    """Records of one kind, ready to be drawn in any output format."""
+    """Records of one kind, ready to be drawn in any output format: ``human_fields`` are the
+    columns shown by default (else the kind's), ``bar`` draws a bar in each row, ``chart`` says
+    the bars are the point of the listing (a measure's history), not an illustration of its
+    figures (changes), so a narrow table keeps them, narrower, and leaves out columns instead,
+    and ``drop`` names the default columns a narrow table may leave out, the first first (else
+    the kind's)."""
 
-    kind: RecordKind
-    records: list[Record]
-    title: str = ""
-    empty: str = "nothing to show"
-    highlight: str | None = None
-    human_fields: tuple[str, ...] | None = None
-    bar: Callable[[Record, int], tuple[int, int]] | None = field(default=None, repr=False)
-    # The bars are the point of the listing (a measure's history), not an illustration of its
-    # figures (changes): a narrow table keeps them, narrower, and leaves out columns instead.
-    chart: bool = False
-    # The default columns a narrow table may leave out, the first first (else the kind's).
-    drop: tuple[str, ...] | None = None
+    def __init__(
+        self,
+        kind: RecordKind,
+        records: list[Record],
+        title: str = "",
+        empty: str = "nothing to show",
+        highlight: str | None = None,
+        human_fields: tuple[str, ...] | None = None,
+        bar: Callable[[Record, int], tuple[int, int]] | None = None,
+        chart: bool = False,
+        drop: tuple[str, ...] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.records = records
+        self.title = title
+        self.empty = empty
+        self.highlight = highlight
+        self.human_fields = human_fields
+        self.bar = bar
+        self.chart = chart
+        self.drop = drop
 
 
 def resolve_fields(listing: Listing, spec: str | None, *, flat: bool, json: bool) -> list[str]:

@@ -7,7 +7,6 @@ imports Typer: the declarations are ``Opt`` and ``Arg`` (``ccifacts.cli.params``
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -121,7 +120,15 @@ def stdout_is_terminal() -> bool:
 
 
 def terminal_lines() -> int:
+    import shutil
+
     return shutil.get_terminal_size().lines
+
+
+def _terminal_columns() -> int:
+    import shutil  # only a terminal needs it (it imports the compression modules)
+
+    return shutil.get_terminal_size().columns
 
 
 def _columns() -> int | None:
@@ -268,7 +275,7 @@ class Output:
     def print(self, output: Any) -> None:
         from ccifacts.render import to_text
 
-        width = shutil.get_terminal_size().columns if self.terminal else _columns()
+        width = _terminal_columns() if self.terminal else _columns()
         if not self.terminal and not self.is_table:
             width = None  # a card printed by default into a pipe keeps every line whole
         utf8 = _utf8(sys.stdout)
