@@ -932,18 +932,36 @@ def _weights() -> str:
     return ", ".join(str(w) for w in FTS_WEIGHTS)
 
 
+# Ranking every fact a common word matches costs a lookup of each one's column sizes: at most
+# this many are ranked when only the best are asked for (the count stays exact).
+SCAN = 20_000
+
+
 def search(
     connection: sqlite3.Connection, expression: str, limit: int | None
 ) -> list[tuple[int, float]]:
     """(position, bm25 score: lower is better) of the facts matching an FTS5 ``expression``,
-    best first, at most ``limit`` (all if None)."""
+    best first, at most ``limit`` (all if None). When ``limit`` is given and more than ``SCAN``
+    facts match, the best are those of the first ``SCAN`` matches in document order, so that
+    the cost of a query does not grow with the size of the base."""
+    rank = (
+        f"SELECT rowid, bm25(facts_fts, {_weights()}) AS score FROM facts_fts "
+        "WHERE facts_fts MATCH ? AND rowid <= ? ORDER BY score, rowid LIMIT ?"
+    )
     try:
+        last = -1
+        if limit is not None:
+            row = connection.execute(
+                "SELECT rowid FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rowid "
+                "LIMIT 1 OFFSET ?",
+                (expression, SCAN - 1),
+            ).fetchone()
+            last = -1 if row is None else int(row[0])
         return [
             (int(p), float(s))
             for p, s in connection.execute(
-                f"SELECT rowid, bm25(facts_fts, {_weights()}) AS score FROM facts_fts "
-                "WHERE facts_fts MATCH ? ORDER BY score, rowid LIMIT ?",
-                (expression, -1 if limit is None else limit),
+                rank,
+                (expression, (1 << 62) if last < 0 else last, -1 if limit is None else limit),
             )
         ]
     except sqlite3.OperationalError:
@@ -951,20 +969,42 @@ def search(
 
 
 def matching(connection: sqlite3.Connection, expression: str, positions: Sequence[int]) -> set[int]:
-    """Which of ``positions`` match ``expression``."""
+    """Which of ``positions`` match ``expression``. FTS5 answers ``rowid IN (...)`` with a
+    search per position, which costs as much as reading some fifty matches in order: when the
+    matches between the first and the last position are fewer, they are read instead."""
     if not positions:
         return set()
-    marks = ", ".join("?" * len(positions))
+    wanted = set(positions)
+    low, high = min(wanted), max(wanted)
+    where = "FROM facts_fts WHERE facts_fts MATCH ? AND rowid BETWEEN ? AND ?"
     try:
+        between = connection.execute(f"SELECT count(*) {where}", (expression, low, high))
+        if int(between.fetchone()[0]) <= 50 * len(wanted):
+            rows = connection.execute(f"SELECT rowid {where}", (expression, low, high))
+            return {int(r[0]) for r in rows} & wanted
+        marks = ", ".join("?" * len(wanted))
         return {
             int(r[0])
             for r in connection.execute(
                 f"SELECT rowid FROM facts_fts WHERE facts_fts MATCH ? AND rowid IN ({marks})",
-                (expression, *positions),
+                (expression, *wanted),
             )
         }
     except sqlite3.OperationalError:
         return set()
+
+
+def exists(connection: sqlite3.Connection, expression: str) -> bool:
+    """Whether any fact matches ``expression`` (False when it cannot be parsed)."""
+    try:
+        return (
+            connection.execute(
+                "SELECT 1 FROM facts_fts WHERE facts_fts MATCH ? LIMIT 1", (expression,)
+            ).fetchone()
+            is not None
+        )
+    except sqlite3.OperationalError:
+        return False
 
 
 def document_count(connection: sqlite3.Connection, expression: str) -> int:

@@ -412,6 +412,7 @@ class Searcher:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
         self.scores: dict[int, float] = {}
+        self._counts: dict[str, int] = {}  # the database does not change under a search
 
     # --- reading the query --------------------------------------------------------------------
 
@@ -450,7 +451,14 @@ class Searcher:
         return _Group(word, alternatives)
 
     def _found(self, group: _Group) -> int:
-        return db.document_count(self.connection, group.expression)
+        return self._count(group.expression)
+
+    def _count(self, expression: str) -> int:
+        """How many facts match ``expression`` (counted once a search)."""
+        found = self._counts.get(expression)
+        if found is None:
+            found = self._counts[expression] = db.document_count(self.connection, expression)
+        return found
 
     def _split(self, word: str, known: dict[str, int]) -> str | None:
         """``word`` as two words of the index joined ("ecommerce" -> "e commerce")."""
@@ -459,7 +467,7 @@ class Searcher:
             stems = db.stems(self.connection, [left, right])
             if all((s and s[0] in known) or db.known_words(self.connection, s) for s in stems):
                 phrase = f"{left} {right}"
-                if db.document_count(self.connection, _quote(phrase)):
+                if db.exists(self.connection, _quote(phrase)):
                     return phrase
         return None
 
@@ -551,7 +559,7 @@ class Searcher:
             if self._found(group):
                 groups.append(group)
                 continue
-            if len(word) >= 4 and db.document_count(self.connection, _quote(word) + "*"):
+            if len(word) >= 4 and db.exists(self.connection, _quote(word) + "*"):
                 groups.append(_Group(word, [_quote(word) + "*"]))
                 continue
             halves = self._split(word, known) if "-" not in word and len(word) >= 4 else None
@@ -580,7 +588,7 @@ class Searcher:
         total = max(1, db.count_facts(self.connection, db.Filters()))
         for group in groups:
             group.weight = 1.0 + math.log(total / max(1, self._found(group)))
-            group.weak = not db.document_count(self.connection, _KEY_COLUMNS + group.expression)
+            group.weak = not db.exists(self.connection, _KEY_COLUMNS + group.expression)
         if groups and all(group.weak for group in groups):
             for group in groups:
                 group.weak = False
@@ -598,7 +606,7 @@ class Searcher:
             if group is focus or group.weak:
                 continue
             together = f"{_OWN_COLUMNS}{focus.expression} AND {_OWN_COLUMNS}{group.expression}"
-            if not db.document_count(self.connection, together):
+            if not db.exists(self.connection, together):
                 group.weak = True
 
     def _phrases(self, text: str) -> tuple[str, list[_Group]]:
@@ -678,9 +686,11 @@ class Searcher:
         required = [g for g in groups if not g.weak]
         bm25: dict[int, float] = {}
         expression = ""
+        every = False  # whether each fact BM25 found has every required word
         if required:
             expression = " AND ".join(g.expression for g in required)
             bm25 = dict(db.search(self.connection, expression, fetch))
+            every = bool(bm25)
             if not bm25:
                 expression = " OR ".join(g.expression for g in groups)
                 bm25 = dict(db.search(self.connection, expression, fetch))
@@ -689,7 +699,7 @@ class Searcher:
             # Only the best were fetched: count the rest, and keep the numbers' facts that
             # the words also find in their place among them.
             outside = set(others) - db.matching(self.connection, expression, others)
-            total = db.document_count(self.connection, expression) + len(outside)
+            total = self._count(expression) + len(outside)
             others = sorted(outside)
         else:
             total = len(bm25) + len(others)
@@ -699,9 +709,16 @@ class Searcher:
             total = len(candidates)
         head = candidates[:CANDIDATES]
         score = dict.fromkeys(head, 0.0)
+        unranked = [p for p in head if p not in bm25]
         for group in groups:
             share = 0.4 if group.weak else 1.0
-            for position in db.matching(self.connection, group.expression, head):
+            if every and not group.weak:
+                # Every fact BM25 found has the word: ask only about the numbers' facts.
+                having = {p for p in head if p in bm25}
+                having |= db.matching(self.connection, group.expression, unranked)
+            else:
+                having = db.matching(self.connection, group.expression, head)
+            for position in having:
                 score[position] += share * group.weight
             # Where a word is found says how much the fact is about it: its own id or label
             # most, the names of what it mentions less.
