@@ -95,3 +95,14 @@ def test_of_one_measure_the_most_recent_point_comes_first() -> None:
     dated = [run("get", i, "--json").json() for i in ids if i.startswith("aviation.weekly-fl")]
     ends = [f["period"]["end"] or f["period"]["as_of"] or "" for f in dated]
     assert ends[0] == max(ends)
+
+
+@pytest.mark.parametrize("query", [["Singapore"], ["chongqing", "singapore"], ["Chongqing"]])
+def test_words_that_are_background_in_a_question_are_found_alone(query: list[str]) -> None:
+    # In "how many flights from Chongqing" the city says little; asked alone, it is the subject.
+    result = run("search", *query, "--fields", "id,label", "--no-headers", "-n", "5")
+    assert result.code == 0
+    rows = result.stdout.splitlines()
+    assert len(rows) == 5
+    assert all(any(w.lower() in row.lower() for w in query) for row in rows), rows
+    assert "more not shown" in result.stderr

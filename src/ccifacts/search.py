@@ -528,6 +528,9 @@ class Searcher:
             strong = strong[:MAX_WORDS]
             weak = weak[: max(0, MAX_WORDS - len(strong))]
             phrases = phrases[: max(0, MAX_WORDS - len(strong) - len(weak))]
+        if weak and not (strong or phrases or synonym_groups or numbers):
+            # Only background words ("Chongqing Singapore"): they are the subject this time.
+            strong, weak = weak, []
         groups, corrections, unknown = self._groups(strong, phrases)
         groups += [g for g in synonym_groups if self._found(g)]
         self._weigh(groups)
