@@ -106,3 +106,53 @@ def test_words_that_are_background_in_a_question_are_found_alone(query: list[str
     assert len(rows) == 5
     assert all(any(w.lower() in row.lower() for w in query) for row in rows), rows
     assert "more not shown" in result.stderr
+
+
+def test_the_head_index_answers_as_the_whole_index() -> None:
+    # The ranking asks its best candidates' questions of a small index made from the tables
+    # (the main index keeps no text): it must find exactly what the main index finds.
+    import ccifacts
+    from ccifacts import db
+
+    connection = ccifacts.load(None).connection
+    positions = [r[0] for r in connection.execute("SELECT position FROM facts")]
+    words = [r[0] for r in connection.execute("SELECT word FROM words ORDER BY docs DESC")]
+    labels = [r[0] for r in connection.execute("SELECT label FROM facts LIMIT 60")]
+    expressions = [f'"{w}"' for w in words[::7]] + [f'"{w}"*' for w in words[3::29]]
+    expressions += ['"' + " ".join(label.split()[:2]).replace('"', "") + '"' for label in labels]
+    expressions = [
+        f"{columns}{e}"
+        for e in expressions
+        for columns in ("", "{id label} : ", "{names} : ", "{sector speaker} : ")
+    ]
+    db.index_head(connection, positions)
+    assert len(expressions) > 500
+    for expression in expressions:
+        expected = db.matching(connection, expression, positions)
+        assert db.head_matching(connection, expression) == expected, expression
+
+
+def test_a_common_word_is_ranked_among_its_first_matches_and_counted_in_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ccifacts
+    from ccifacts import db, search
+
+    base = ccifacts.load(None)
+    monkeypatch.setattr(db, "SCAN", 20)
+    monkeypatch.setattr(search, "CANDIDATES", 10)
+    every = base.search("Singapore")
+    best = base.search("Singapore", limit=5)
+    assert best.total == every.total == len(every.facts) > 200
+    first = {
+        str(row[0])
+        for row in base.connection.execute(
+            "SELECT f.id FROM facts_fts JOIN facts AS f ON f.position = facts_fts.rowid "
+            "WHERE facts_fts MATCH 'singapore' ORDER BY facts_fts.rowid LIMIT 20"
+        )
+    }
+    assert len(best.facts) == 5
+    assert {fact.id for fact in best.facts} <= first
+    # Asked for all, or for more than the scan, every match is ranked.
+    assert [f.id for f in base.search("Singapore", limit=300).facts] == [f.id for f in every.facts]
+    assert [f.id for f in base.search("Singapore").facts] == [f.id for f in every.facts]

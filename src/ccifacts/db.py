@@ -934,7 +934,7 @@ def _weights() -> str:
 
 # Ranking every fact a common word matches costs a lookup of each one's column sizes: at most
 # this many are ranked when only the best are asked for (the count stays exact).
-SCAN = 20_000
+SCAN = 10_000
 
 
 def search(
@@ -942,8 +942,8 @@ def search(
 ) -> list[tuple[int, float]]:
     """(position, bm25 score: lower is better) of the facts matching an FTS5 ``expression``,
     best first, at most ``limit`` (all if None). When ``limit`` is given and more than ``SCAN``
-    facts match, the best are those of the first ``SCAN`` matches in document order, so that
-    the cost of a query does not grow with the size of the base."""
+    (and ``limit``) facts match, the best are those of the first ``SCAN`` matches in document
+    order, so that the cost of a query does not grow with the size of the base."""
     rank = (
         f"SELECT rowid, bm25(facts_fts, {_weights()}) AS score FROM facts_fts "
         "WHERE facts_fts MATCH ? AND rowid <= ? ORDER BY score, rowid LIMIT ?"
@@ -954,7 +954,7 @@ def search(
             row = connection.execute(
                 "SELECT rowid FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rowid "
                 "LIMIT 1 OFFSET ?",
-                (expression, SCAN - 1),
+                (expression, max(SCAN, limit) - 1),
             ).fetchone()
             last = -1 if row is None else int(row[0])
         return [
@@ -994,17 +994,80 @@ def matching(connection: sqlite3.Connection, expression: str, positions: Sequenc
         return set()
 
 
+def index_head(connection: sqlite3.Connection, positions: Sequence[int]) -> None:
+    """Copy the search columns of the facts at ``positions`` (the best candidates of a search)
+    into a small index of their own, ``temp.head``, with the same tokenizer: what the ranking
+    asks about them (which words each has, and in which column) is then asked of them alone,
+    whatever the size of the base. The main index keeps no text (it is contentless), so the
+    columns are made again from the tables, as the compiler made them (``SearchTexts``)."""
+    # Made anew: emptying an FTS5 table costs more than filling a new one.
+    connection.execute("DROP TABLE IF EXISTS temp.head")
+    connection.execute(
+        f"CREATE VIRTUAL TABLE temp.head USING fts5({', '.join(FTS_COLUMNS)}, "
+        f"tokenize='{TOKENIZER}')"
+    )
+    if not positions:
+        return
+    marks = ", ".join("?" * len(positions))
+    rows = connection.execute(
+        "SELECT f.position, f.id, f.label, f.statement, f.terms, "
+        "(SELECT search FROM measures WHERE id = f.measure), "
+        "(SELECT search FROM sectors WHERE id = f.sector), "
+        "(SELECT search FROM people WHERE id = f.said_by), "
+        f"(SELECT publisher FROM sources WHERE id = f.source) FROM facts AS f "
+        f"WHERE f.position IN ({marks})",
+        list(positions),
+    ).fetchall()
+    mentioned = sorted({t for row in rows for t in json.loads(row[4])})
+    names = dict(
+        connection.execute(
+            f"SELECT id, search FROM terms WHERE id IN ({', '.join('?' * len(mentioned))})",
+            mentioned,
+        ).fetchall()
+    )
+    connection.executemany(
+        "INSERT INTO temp.head (rowid, id, label, names, sector, speaker, statement) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [_head_row(row, names) for row in rows],
+    )
+
+
+def _head_row(row: Sequence[Any], names: dict[str, str]) -> tuple[Any, ...]:
+    position, fact_id, label, statement, terms, measure, sector, speaker, publisher = row
+    mentioned = [names.get(t, t) for t in json.loads(terms)] + [measure or ""]
+    speaks = f"{speaker or ''} / {publisher or ''}"
+    return (position, fact_id, label, " / ".join(mentioned), sector or "", speaks, statement)
+
+
+def head_matching(connection: sqlite3.Connection, expression: str) -> set[int]:
+    """Which facts of the last ``index_head`` match ``expression``."""
+    try:
+        return {
+            int(r[0])
+            for r in connection.execute(
+                "SELECT rowid FROM temp.head WHERE head MATCH ?", (expression,)
+            )
+        }
+    except sqlite3.OperationalError:
+        return set()
+
+
+def first_match(connection: sqlite3.Connection, expression: str) -> int | None:
+    """The position of the first fact that matches ``expression`` (None if none does, or it
+    cannot be parsed)."""
+    try:
+        row = connection.execute(
+            "SELECT rowid FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rowid LIMIT 1",
+            (expression,),
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else int(row[0])
+
+
 def exists(connection: sqlite3.Connection, expression: str) -> bool:
     """Whether any fact matches ``expression`` (False when it cannot be parsed)."""
-    try:
-        return (
-            connection.execute(
-                "SELECT 1 FROM facts_fts WHERE facts_fts MATCH ? LIMIT 1", (expression,)
-            ).fetchone()
-            is not None
-        )
-    except sqlite3.OperationalError:
-        return False
+    return first_match(connection, expression) is not None
 
 
 def document_count(connection: sqlite3.Connection, expression: str) -> int:

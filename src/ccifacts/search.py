@@ -413,6 +413,7 @@ class Searcher:
         self.connection = connection
         self.scores: dict[int, float] = {}
         self._counts: dict[str, int] = {}  # the database does not change under a search
+        self._pairs: list[tuple[str, str]] | None = None
 
     # --- reading the query --------------------------------------------------------------------
 
@@ -500,10 +501,10 @@ class Searcher:
 
     def _surface(self, stem: str) -> str:
         """A word of the facts that the index stems to ``stem`` ("aviat" -> "aviation")."""
-        hits = db.search(self.connection, _quote(stem), 1)
-        if not hits:
+        first = db.first_match(self.connection, _quote(stem))
+        if first is None:
             return stem
-        words = re.findall(r"[^\W_]+", db.texts(self.connection, hits[0][0]))
+        words = re.findall(r"[^\W_]+", db.texts(self.connection, first))
         stemmed = db.stems(self.connection, words)
         for surface, stems in zip(words, stemmed, strict=True):
             if stems == [stem]:
@@ -625,16 +626,21 @@ class Searcher:
                 groups.append(_Group(phrase, [_quote(phrase)] + [_quote(o) for o in others]))
         return text, groups
 
+    def _synonym_pairs(self) -> list[tuple[str, str]]:
+        if self._pairs is None:
+            self._pairs = db.synonym_pairs(self.connection)
+        return self._pairs
+
     def _multiword(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
-        for word, other in db.synonym_pairs(self.connection):
+        for word, other in self._synonym_pairs():
             if " " in word:
                 found.setdefault(word, []).append(other)
         return found
 
     def _synonyms(self) -> dict[tuple[str, ...], list[str]]:
         """Each synonym's search tokens -> the other words of its groups."""
-        pairs = db.synonym_pairs(self.connection)
+        pairs = self._synonym_pairs()
         if not pairs:
             return {}
         words = sorted({w for pair in pairs for w in pair})
@@ -689,11 +695,9 @@ class Searcher:
         required = [g for g in groups if not g.weak]
         bm25: dict[int, float] = {}
         expression = ""
-        every = False  # whether each fact BM25 found has every required word
         if required:
             expression = " AND ".join(g.expression for g in required)
             bm25 = dict(db.search(self.connection, expression, fetch))
-            every = bool(bm25)
             if not bm25:
                 expression = " OR ".join(g.expression for g in groups)
                 bm25 = dict(db.search(self.connection, expression, fetch))
@@ -712,31 +716,29 @@ class Searcher:
             total = len(candidates)
         head = candidates[:CANDIDATES]
         score = dict.fromkeys(head, 0.0)
-        unranked = [p for p in head if p not in bm25]
+        db.index_head(self.connection, head)
+
+        def having(expression: str) -> set[int]:
+            return db.head_matching(self.connection, expression)
+
         for group in groups:
             share = 0.4 if group.weak else 1.0
-            if every and not group.weak:
-                # Every fact BM25 found has the word: ask only about the numbers' facts.
-                having = {p for p in head if p in bm25}
-                having |= db.matching(self.connection, group.expression, unranked)
-            else:
-                having = db.matching(self.connection, group.expression, head)
-            for position in having:
+            for position in having(group.expression):
                 score[position] += share * group.weight
             # Where a word is found says how much the fact is about it: its own id or label
             # most, the names of what it mentions less.
-            for position in db.matching(self.connection, _OWN_COLUMNS + group.expression, head):
+            for position in having(_OWN_COLUMNS + group.expression):
                 score[position] += 0.6 * share * group.weight
-            for position in db.matching(self.connection, _NAME_COLUMN + group.expression, head):
+            for position in having(_NAME_COLUMN + group.expression):
                 score[position] += 0.2 * share * group.weight
         for group in weak:
-            for position in db.matching(self.connection, group.expression, head):
+            for position in having(group.expression):
                 score[position] += 0.25
         words = [
             g.text for g in groups if " " not in g.text and not g.alternatives[0].endswith("*")
         ]
         for first, second in itertools.pairwise(words):
-            for position in db.matching(self.connection, _quote(f"{first} {second}"), head):
+            for position in having(_quote(f"{first} {second}")):
                 score[position] += 1.0
         # What picks one point of a measure over another: its figure or its year in the query.
         specific = dict.fromkeys(head, 0.0)
