@@ -322,7 +322,7 @@ class FactBase:
 
         _check_limit(limit)
         result = self._run(lambda c: Searcher(c).search(text, limit=limit, filters=where))
-        result.facts = records.Fact.many(result.facts)  # type: ignore[assignment]
+        result.facts = records.Fact.many(result.facts)
         return result
 
     def timeline(

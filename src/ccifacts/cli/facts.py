@@ -114,7 +114,8 @@ def search(words: QueryArgument, out: Output) -> None:
             views.FACT,
             shown,
             title=f"Facts matching {text!r}",
-            empty=_nothing_found(base, text, result),
+            # Said only when nothing is found: suggesting terms reads every term's name.
+            empty="" if shown else _nothing_found(base, text, result),
             highlight=finder.highlight_pattern(text) if out.color else None,
         ),
         total=result.total if out.limit is not None else None,
