@@ -733,6 +733,11 @@ def facts(
 
 def count_facts(connection: sqlite3.Connection, filters: Filters, *, dated: bool = False) -> int:
     where, params = filters.where()
+    if not where and not dated:
+        # Every fact: the compiler recorded how many (counting reads the whole table).
+        row = connection.execute("SELECT value FROM meta WHERE key = 'facts'").fetchone()
+        if row is not None:
+            return int(json.loads(row[0]))
     if dated:
         where += (" AND " if where else " WHERE ") + "dated"
     return int(connection.execute(f"SELECT count(*) FROM facts{where}", params).fetchone()[0])
@@ -1070,12 +1075,16 @@ def exists(connection: sqlite3.Connection, expression: str) -> bool:
     return first_match(connection, expression) is not None
 
 
-def document_count(connection: sqlite3.Connection, expression: str) -> int:
-    """How many facts match ``expression`` (0 when it cannot be parsed)."""
+def document_count(
+    connection: sqlite3.Connection, expression: str, at_most: int | None = None
+) -> int:
+    """How many facts match ``expression`` (0 when it cannot be parsed), counting no further
+    than ``at_most`` if given: counting reads every match."""
     try:
         return int(
             connection.execute(
-                "SELECT count(*) FROM facts_fts WHERE facts_fts MATCH ?", (expression,)
+                "SELECT count(*) FROM (SELECT 1 FROM facts_fts WHERE facts_fts MATCH ? LIMIT ?)",
+                (expression, -1 if at_most is None else at_most),
             ).fetchone()[0]
         )
     except sqlite3.OperationalError:

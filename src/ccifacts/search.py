@@ -435,6 +435,7 @@ class Searcher:
         self.connection = connection
         self.scores: dict[int, float] = {}
         self._counts: dict[str, int] = {}  # the database does not change under a search
+        self._capped: dict[str, int] = {}
         self._pairs: list[tuple[str, str]] | None = None
 
     # --- reading the query --------------------------------------------------------------------
@@ -474,7 +475,13 @@ class Searcher:
         return _Group(word, alternatives)
 
     def _found(self, group: _Group) -> int:
-        return self._count(group.expression)
+        """How many facts have ``group``, for its weight: counted up to ``db.SCAN``, beyond
+        which a word says little anyway, and counting reads every match."""
+        known = self._counts.get(group.expression, self._capped.get(group.expression))
+        if known is None:
+            known = db.document_count(self.connection, group.expression, at_most=db.SCAN)
+            self._capped[group.expression] = known
+        return known
 
     def _count(self, expression: str) -> int:
         """How many facts match ``expression`` (counted once a search)."""
@@ -558,7 +565,7 @@ class Searcher:
         groups += [g for g in synonym_groups if self._found(g)]
         self._weigh(groups)
         self._focus(groups, _FOCUS.search(rest))
-        weak_groups = [g for g in self._weak(weak) if self._found(g)]
+        weak_groups = [g for g in self._weak(weak) if db.exists(self.connection, g.expression)]
         value_hits = self._value_hits(numbers)
         intent = _Intent.of(text, numbers, recent=recent)
         ranked, total = self._rank(groups, weak_groups, intent, value_hits, filters, limit)
@@ -582,6 +589,9 @@ class Searcher:
             if not found:
                 continue
             group = self._group(word, synonyms, found)
+            if len(group.alternatives) == 1 and len(found) == 1 and found[0] in known:
+                # One word of one token: the index's vocabulary says how many facts have it.
+                self._counts[group.expression] = known[found[0]]
             if self._found(group):
                 groups.append(group)
                 continue
