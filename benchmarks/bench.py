@@ -148,6 +148,16 @@ def copy_id(fact_id: str) -> str:
     return f"{fact_id}.n{[fact['id'] for fact in facts].index(fact_id)}"
 
 
+# The repeat runs the engine issue sets targets for (the typo search is reported beside them).
+ISSUE_LOOKUPS = (
+    "search ILSTC",
+    "get <id> --json",
+    "sector aviation",
+    "sectors",
+    "get <unknown-id>",
+)
+
+
 def lookups(base_file: Path, env: dict[str, str], runs: int) -> dict[str, tuple[float, float]]:
     facts = ["--facts", str(base_file)]
     known = copy_id("aviation.weekly-flights")
@@ -222,15 +232,20 @@ def scale(report: Report, sizes: list[int], runs: int, env: dict[str, str], fold
             f"grep -c ILSTC {grep * 1000:.1f} ms"
         )
         for name, (seconds, mib) in measured.items():
-            checked = size >= 100_000
             ratio = seconds / base
+            figures = f"{seconds / grep:.2f} of grep, {mib:.0f} MiB"
+            if name not in ISSUE_LOOKUPS or size < 100_000:
+                # Reported, without a target: small bases, and the typo search, which the
+                # issue does not list.
+                print(f"  {name:<50} {seconds * 1000:>8.1f} ms {ratio:6.2f}x  ({figures})")
+                continue
             met = ratio <= 10 and seconds <= grep / 2 and mib <= 80
             report.line(
                 name,
                 f"{seconds * 1000:.1f} ms",
                 ratio,
-                f"<= 10x, <= grep/2 ({seconds / grep:.2f}), {mib:.0f} MiB <= 80",
-                met or not checked,
+                f"<= 10x, <= grep/2 ({figures} <= 80)",
+                met,
             )
         everything = [CCIFACTS, "--facts", str(base_file), "search", "ILSTC"]
         seconds, mib = timed(everything, first_env)
