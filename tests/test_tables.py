@@ -960,3 +960,49 @@ def test_the_check_for_broken_ids_finds_one() -> None:
         "information-technolog",
         "y",
     ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sector", "logistics"],
+        ["sectors"],
+        ["terms"],
+        ["people"],
+        ["changes"],
+        ["history", "weekly-flights"],
+        ["search", "ILSTC"],
+        ["timeline", "--since", "2024"],
+    ],
+    ids=" ".join,
+)
+def test_a_table_without_colour_is_drawn_as_the_rich_console_draws_it(
+    command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without colour a table is drawn without importing Rich's console: the same text.
+    import ccifacts
+    from ccifacts import table as drawing
+
+    widths: list[int | None] = [None, 30, 52, 80, 120]
+    drawn = {w: run(*command, "--format", "table", env=_columns(w)).stdout for w in widths}
+    facts = [f.to_dict() for f in ccifacts.load(None).facts(limit=12)]
+    ascii_only = {
+        w: to_text(
+            render_table(Listing(FACT, facts), None, True), color=False, width=w, ascii_only=True
+        )
+        for w in widths
+    }
+    monkeypatch.delattr(drawing._Table, "plain_text")
+    for width in widths:
+        assert run(*command, "--format", "table", env=_columns(width)).stdout == drawn[width]
+        again = to_text(
+            render_table(Listing(FACT, facts), None, True),
+            color=False,
+            width=width,
+            ascii_only=True,
+        )
+        assert again == ascii_only[width]
+
+
+def _columns(width: int | None) -> dict[str, str]:
+    return {} if width is None else {"COLUMNS": str(width)}

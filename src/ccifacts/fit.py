@@ -21,7 +21,7 @@ texts and a function that measures them, never Rich."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ccifacts.rules import Rule, Wrap
 
@@ -30,23 +30,21 @@ MIN_KEY = 8  # an id column never narrows below this (or its heading)
 SPILL_SHARE = 10  # before a column is left out, at most 1 in this many ids spill
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One column to lay out: its heading and cells (each maybe of several lines), the cells'
     short forms if the field has them, and ``rank`` > 0 if it may be left out (the highest rank
     first). A drawn column has no text, only ``drawn``: its natural and narrowest widths."""
 
     header: str
     cells: Sequence[str]
-    rule: Rule = field(default_factory=Rule)
+    rule: Rule = Rule()
     short: Sequence[str] | None = None
     rank: int = 0
     drawn: tuple[int, int] | None = None
     kept: bool = False
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """The columns shown (indexes, in order), their widths, and those shown in short form."""
 
     shown: tuple[int, ...]

@@ -208,6 +208,10 @@ def to_text(output: Drawable, *, color: bool, width: int | None, ascii_only: boo
         return "".join(
             to_text(part, color=color, width=width, ascii_only=ascii_only) for part in output
         )
+    plain_text = getattr(output, "plain_text", None)
+    if plain_text is not None and not color:
+        text: str = plain_text(width, ascii_only)
+        return text
     from rich.console import Console
     from rich.measure import Measurement
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ccifacts.fit import GAP, Column, fit, natural_width
 from ccifacts.rules import Rule
@@ -63,15 +62,14 @@ def render_table(listing: Listing, fields: str | None, headers: bool) -> Rendera
     return _Table(inert(listing.title), columns, headers)
 
 
-@dataclass
-class _Column:
+class _Column(NamedTuple):
     """A column of a table to draw: Rich texts, or bars drawn at the width the column gets
     (``bars``: for each row, the lengths of its two bars given the longer one's)."""
 
     header: str
     cells: list[Any]
     right: bool = False
-    rule: Rule = field(default_factory=Rule)
+    rule: Rule = Rule()
     short: list[Any] | None = None
     rank: int = 0
     bars: list[Callable[[int], tuple[int, int]]] | None = None
@@ -116,28 +114,52 @@ class _Table:
         return Measurement(widest, widest)
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
-        from rich.cells import cell_len
         from rich.segment import Segment
         from rich.text import Text
 
-        width = options.max_width
-        fitted = [column.fitted(self.headers) for column in self.columns]
-        layout = fit(fitted, width, cell_len)
         if self.title:
             yield Text(self.title, style="bold")
+        for line in self.lines(options.max_width, options.ascii_only, console):
+            yield from line.render(console)
+            yield Segment.line()
+
+    def plain_text(self, width: int | None, ascii_only: bool) -> str:
+        """The table as text without styles, drawn at ``width`` (its natural width if None)
+        as a Rich console draws it, without importing the console (a third of Rich's
+        import): the lines are made the same way, and only their text is kept."""
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        if width is None:
+            fitted = [column.fitted(self.headers) for column in self.columns]
+            width = max(natural_width(fitted, cell_len), cell_len(self.title), 1)
+        lines: list[Any] = []
+        if self.title:
+            # As the console draws a Text: wrapped at the width, long words folded.
+            lines += Text(self.title).wrap(_NO_CONSOLE, width, justify="default", overflow="fold")
+        lines += self.lines(width, ascii_only, _NO_CONSOLE)
+        return "".join(line.plain.rstrip() + "\n" for line in lines)
+
+    def lines(self, width: int, ascii_only: bool, console: Any) -> list[Any]:
+        """The table's lines (as Rich texts) below its title, at ``width`` columns."""
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        fitted = [column.fitted(self.headers) for column in self.columns]
+        layout = fit(fitted, width, cell_len)
         shown = [(self.columns[i], layout.widths[i]) for i in layout.shown]
         lines: list[Any] = []
         if self.headers:
             heading = [_wrap(Text.assemble((c.header, "bold")), c, w, console) for c, w in shown]
             lines += _join(heading, shown)
-            rule = "-" if options.ascii_only else "\u2500"
+            rule = "-" if ascii_only else "\u2500"
             lines.append(Text((" " * GAP).join(rule * w for _, w in shown)))
         for row in range(self.rows):
             cells: list[list[Any]] = []
             start = 0
             spilled = False
             for i, (column, column_width) in zip(layout.shown, shown, strict=True):
-                cell = column.cell(row, column_width, i in layout.short, options.ascii_only)
+                cell = column.cell(row, column_width, i in layout.short, ascii_only)
                 if column.rule.key and cell_len(cell.plain) > column_width:
                     # An id wider than its column goes whole on a line of its own, from where
                     # its column starts if it fits there.
@@ -154,8 +176,12 @@ class _Table:
             lines += joined
         for line in lines:
             line.rstrip()
-            yield from line.render(console)
-            yield Segment.line()
+        return lines
+
+
+# Wrapping text left or right aligned asks nothing of the console (Rich's Lines.justify uses it
+# only to fully justify); the tests pin the tables drawn both ways.
+_NO_CONSOLE: Any = None
 
 
 def _wrap(text: Any, column: _Column, width: int, console: Any) -> list[Any]:
