@@ -152,9 +152,11 @@ FROM (
     )
 )
 """
+# From the facts' rows, whose terms are a short array, rather than from their whole texts again.
 _TERMS_FROM_STAGE = """
 INSERT OR IGNORE INTO fact_terms (fact, term)
-SELECT staging.position, item.value FROM temp.staging, json_each(staging.doc, '$.terms') AS item
+SELECT f.position, item.value FROM facts AS f, json_each(f.terms) AS item
+WHERE f.position >= (SELECT min(position) FROM temp.staging) AND f.terms != '[]'
 """
 _SEARCH_FROM_STAGE = """
 INSERT INTO facts_fts (rowid, id, label, names, sector, speaker, statement)
