@@ -59,6 +59,8 @@ def test_ask_answers_with_that_fact_in_a_sentence(query: str, expected: str) -> 
     [
         ("ILTSC ports", "ILSTC", "logistics.ilstc-ports"),
         ("aviaton cargo", "aviation", "aviation.cargo"),
+        # The word as the best fact writes it, not as the first one in the file does.
+        ("fligths", "flights", "aviation.weekly-flights"),
     ],
 )
 def test_a_typo_is_corrected_and_the_correction_said_on_stderr(
@@ -95,6 +97,14 @@ def test_of_one_measure_the_most_recent_point_comes_first() -> None:
     dated = [run("get", i, "--json").json() for i in ids if i.startswith("aviation.weekly-fl")]
     ends = [f["period"]["end"] or f["period"]["as_of"] or "" for f in dated]
     assert ends[0] == max(ends)
+
+
+@pytest.mark.parametrize("question", ["how long", "what is the highest figure", "how much money"])
+def test_a_question_without_a_subject_finds_nothing(question: str) -> None:
+    result = run("ask", *question.split())
+    assert (result.code, result.stdout) == (0, "")
+    assert result.stderr.startswith(f"no facts match '{question}'")
+    assert "showing results for" not in result.stderr
 
 
 @pytest.mark.parametrize("query", [["Singapore"], ["chongqing", "singapore"], ["Chongqing"]])

@@ -530,10 +530,10 @@ class Searcher:
 
     def _surface(self, stem: str) -> str:
         """A word of the facts that the index stems to ``stem`` ("aviat" -> "aviation")."""
-        first = db.first_match(self.connection, _quote(stem))
-        if first is None:
+        hits = db.search(self.connection, _quote(stem), 1)  # the best fact's word form
+        if not hits:
             return stem
-        words = re.findall(r"[^\W_]+", db.texts(self.connection, first))
+        words = re.findall(r"[^\W_]+", db.texts(self.connection, hits[0][0]))
         stemmed = db.stems(self.connection, words)
         for surface, stems in zip(words, stemmed, strict=True):
             if stems == [stem]:
@@ -559,8 +559,13 @@ class Searcher:
             weak = weak[: max(0, MAX_WORDS - len(strong))]
             phrases = phrases[: max(0, MAX_WORDS - len(strong) - len(weak))]
         if weak and not (strong or phrases or synonym_groups or numbers):
-            # Only background words ("Chongqing Singapore"): they are the subject this time.
-            strong, weak = weak, []
+            # Nothing but weak words: those the data names as terms, the initiative's setting
+            # ("Chongqing Singapore"), are the subject this time; question words ("how long")
+            # stay weak, so a question without a subject finds nothing.
+            from ccifacts.text import normalize
+
+            named = [w for w in weak if db.resolve(self.connection, "terms", normalize(w))]
+            strong, weak = named, [w for w in weak if w not in named]
         groups, corrections, unknown = self._groups(strong, phrases)
         groups += [g for g in synonym_groups if self._found(g)]
         self._weigh(groups)
