@@ -134,7 +134,15 @@ SHAPES = [
     ["validate", "/no/such/file.json"],
     ["export"],
     ["info", "--fields", "id"],
-    # Left to Typer: help, version, unknown or repeated options, bad values, "--".
+    # An option's value may start with "-": it is the value, not another option.
+    ["--facts", "--facts", "sectors"],
+    ["sectors", "--fields", "--fields"],
+    ["list", "--since", "--since"],
+    ["sector", "air", "--fields", "-n", "-n", "3"],
+    ["sector", "air", "--min", "--max", "--max", "5"],
+]
+# Left to Typer: help, version, unknown or repeated options, bad values, "--".
+TYPERS_SHAPES = [
     [],
     ["--help"],
     ["-h"],
@@ -182,11 +190,22 @@ def test_every_declared_parameter_runs_the_same_both_ways(
         _both(args, tmp_path / f"{args[0]}.db")
 
 
-@pytest.mark.parametrize("args", SHAPES, ids=lambda a: " ".join(a)[:60] or "(none)")
+@pytest.mark.parametrize("args", SHAPES, ids=lambda a: " ".join(a)[:60])
 def test_how_people_write_options_runs_the_same_both_ways(
     args: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    fast.parse(args)  # well-formed: it runs without Typer
+    _both(args)
+
+
+@pytest.mark.parametrize("args", TYPERS_SHAPES, ids=lambda a: " ".join(a)[:60] or "(none)")
+def test_what_typer_says_is_said_the_same_through_main(
+    args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    with pytest.raises(fast._NotMine):
+        fast.parse(args)
     _both(args)
 
 
@@ -270,6 +289,9 @@ COMPLETING = [
     "ccifacts list --sector=fi",
     "ccifacts history weekly",
     "ccifacts 'sector' \"av",
+    "ccifacts sector -n 1 -n 2 --li",
+    "ccifacts -q -q sector av",
+    "ccifacts list --limit 1 --limit 2 --kind m",
 ]
 
 

@@ -958,9 +958,10 @@ def search(
     connection: sqlite3.Connection, expression: str, limit: int | None
 ) -> list[tuple[int, float]]:
     """(position, bm25 score: lower is better) of the facts matching an FTS5 ``expression``,
-    best first, at most ``limit`` (all if None). When ``limit`` is given and more than ``SCAN``
-    (and ``limit``) facts match, the best are those of the first ``SCAN`` matches in document
-    order, so that the cost of a query does not grow with the size of the base."""
+    best first, at most ``limit`` (all if None). When ``limit`` is given and more than
+    ``max(SCAN, limit)`` facts match, the best are those of the first ``max(SCAN, limit)``
+    matches in document order, so that the cost of a query does not grow with the size of the
+    base."""
     rank = (
         f"SELECT rowid, bm25(facts_fts, {_weights()}) AS score FROM facts_fts "
         "WHERE facts_fts MATCH ? AND rowid <= ? ORDER BY score, rowid LIMIT ?"

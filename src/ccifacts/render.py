@@ -201,7 +201,8 @@ def to_text(output: Drawable, *, color: bool, width: int | None, ascii_only: boo
     """What ``output`` prints as: strings unchanged; a Rich renderable drawn at ``width``
     columns (its natural width when None, so nothing is cut), with ANSI styles only if
     ``color``, and with ASCII rules if ``ascii_only`` (a stream that cannot carry UTF-8); the
-    parts of a tuple one after the other."""
+    parts of a tuple one after the other. Without colour, what can draw itself as plain text
+    (a listing's table) does, without Rich's console."""
     if isinstance(output, str):
         return output
     if isinstance(output, tuple):

@@ -5,7 +5,8 @@ format selects and orders the same fields."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from ccifacts.errors import UsageError
@@ -32,7 +33,7 @@ class RecordKind(NamedTuple):
     nested: dict[str, tuple[str, ...]]
     human: tuple[str, ...]
     flat: tuple[str, ...]
-    rules: dict[str, Rule] = {}  # noqa: RUF012 - read only
+    rules: Mapping[str, Rule] = MappingProxyType({})  # one default, read only
     drop: tuple[str, ...] = ()
 
     def rule(self, path: str) -> Rule:

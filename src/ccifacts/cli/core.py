@@ -15,7 +15,7 @@ from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandInfo
 
 from ccifacts import __version__
-from ccifacts.cli.params import Param, to_typer
+from ccifacts.cli.params import REQUIRED, Param, to_typer
 from ccifacts.cli.run import (
     COMMANDS,
     StdoutError,
@@ -55,19 +55,34 @@ class Command(TyperCommand):
 
 
 def _refuse_repeats(command: Any, ctx: typer.Context, args: list[str]) -> None:
+    if ctx.resilient_parsing:
+        return  # completing: what is typed so far is not an error yet
     single: dict[str, Any] = {}
+    valued: set[str] = set()
     for param in command.get_params(ctx):
-        repeatable = getattr(param, "multiple", False) or getattr(param, "count", False)
-        if param.param_type_name == "option" and not repeatable:
-            for name in (*param.opts, *param.secondary_opts):
+        if param.param_type_name != "option":
+            continue
+        names = (*param.opts, *param.secondary_opts)
+        if not (param.is_flag or param.count):
+            valued.update(names)
+        if not (param.multiple or param.count):
+            for name in names:
                 single[name] = param
     seen: dict[str, str] = {}
+    value_next = False
     for arg in args:
+        if value_next:  # an option's value, even one that starts with "-" ("--sort -value")
+            value_next = False
+            continue
         if arg == "--":
             break
+        if not arg.startswith("-") or arg == "-":
+            continue
         name = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+        attached = "=" in arg if arg.startswith("--") else len(arg) > 2
+        value_next = name in valued and not attached
         param = single.get(name)
-        if param is None or not arg.startswith("-"):
+        if param is None:
             continue
         key = param.name or name
         if key in seen:
@@ -89,7 +104,7 @@ def _info(name: str) -> CommandInfo:
                 parameter,
                 keyword,
                 annotation=_typer_annotation(annotation),
-                default=inspect.Parameter.empty if default is _required() else default,
+                default=inspect.Parameter.empty if default is REQUIRED else default,
             )
         )
 
@@ -100,12 +115,6 @@ def _info(name: str) -> CommandInfo:
     callback.__doc__ = declared.__doc__
     callback.__name__ = name.replace("-", "_")
     return CommandInfo(name, cls=Command, callback=callback, epilog=EXIT_CODES)
-
-
-def _required() -> Any:
-    from ccifacts.cli.output import REQUIRED
-
-    return REQUIRED
 
 
 def _typer_annotation(annotation: Any) -> Any:

@@ -2,9 +2,10 @@
 takes longer than everything else a lookup does, so ``run`` parses the command line itself from
 the commands' own declarations (``Opt`` and ``Arg``), the way Click would, and runs the command.
 It takes only what it is sure of: known options, each once, with values of the declared types.
-Anything else (help, ``--version``, completion, an unknown or repeated option, a missing or
-invalid value, ``--``) returns None, and Typer runs the command line as before, with its
-messages. Tests run command lines both ways and compare what they print."""
+Anything else (help, ``--version``, an unknown or repeated option, a missing or invalid value,
+``--``) returns None, and Typer runs the command line as before, with its messages. A Tab on an
+argument or an option's value is answered here too; completing the name of a command or an
+option is left to Typer. Tests run command lines both ways and compare what they print."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from ccifacts.cli.params import Arg, Opt, Param
+from ccifacts.cli.params import REQUIRED, Arg, Opt, Param
 from ccifacts.cli.run import COMMANDS, StdoutError, failure, load_commands
 
 # Settings of Opt and Arg that change only help and completion, not what a command line means.
@@ -168,19 +169,13 @@ def _parse_command(command: Any, args: list[str]) -> dict[str, Any]:
                 values[param.name] = [param.convert(t) for t in taken]
         elif positional:
             values[param.name] = param.convert(positional.pop(0))
-        if param.name not in values and param.default is _required():
+        if param.name not in values and param.default is REQUIRED:
             raise _NotMine  # a missing argument: Typer's usage error
     if positional:
         raise _NotMine
     for param in params:
         values.setdefault(param.name, param.default)
     return values
-
-
-def _required() -> Any:
-    from ccifacts.cli.output import REQUIRED
-
-    return REQUIRED
 
 
 def run(args: list[str]) -> int | None:
@@ -272,7 +267,7 @@ def _words(shell: str) -> tuple[list[str], str]:
 
 def _target(args: list[str]) -> tuple[_Context, Any]:
     """The context and completion callback of the parameter whose value comes next."""
-    root: dict[str, Any] = {"facts": None, "quiet": False, "version": False}
+    root: dict[str, Any] = {"facts": None, "quiet": False}
     index = 0
     while index < len(args) and args[index].startswith("-"):
         name = _ROOT.get(args[index])

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 from ccifacts import complete
-from ccifacts.cli.params import Opt
+from ccifacts.cli.params import REQUIRED, Opt
 from ccifacts.cli.run import StdoutError, note, register
 from ccifacts.errors import UsageError
 from ccifacts.formats import OutputFormat, resolve_format
@@ -312,9 +312,6 @@ def _use_color(choice: Color, terminal: bool) -> bool:
         return True
     return terminal
 
-
-REQUIRED: Any = object()
-"""The default of a parameter that has none (an argument that must be given)."""
 
 Parameter = tuple[str, Any, Any]
 """A command's parameter: (name, ``Annotated`` type with its ``Opt`` or ``Arg``, default)."""

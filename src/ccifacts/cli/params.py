@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+REQUIRED: Any = object()
+"""The default of a parameter that has none (an argument that must be given)."""
+
 
 class Param:
     """What ``typer.Option`` (``Opt``) or ``typer.Argument`` (``Arg``) would be given."""
