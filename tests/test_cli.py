@@ -621,3 +621,10 @@ def test_get_dash_with_the_base_on_stdin_too_is_refused(small_base: Path) -> Non
         "Error: get - and --facts - both read standard input\n"
         "Hint: Give the fact base as a file, or the ids as arguments.\n"
     )
+
+
+@pytest.mark.parametrize("command", [["sector", "air"], ["search", "ILSTC"], ["timeline"]])
+def test_a_limit_beyond_any_base_shows_everything(command: list[str]) -> None:
+    huge = run(*command, "--limit", "9" * 30)
+    assert (huge.code, huge.stderr) == (0, "")
+    assert huge.stdout == run(*command, "--limit", "0").stdout

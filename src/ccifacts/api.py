@@ -302,7 +302,7 @@ class FactBase:
         """
         chosen = where if where is not None else self.filters(**filters)
         order = _order([sort] if isinstance(sort, str) else sort)
-        _check_limit(limit)
+        limit = _limit(limit)
         return records.Fact.many(self._run(lambda c: db.facts(c, chosen, order=order, limit=limit)))
 
     def count(self, where: db.Filters | None = None, **filters: Any) -> int:
@@ -320,7 +320,7 @@ class FactBase:
         """
         from ccifacts.search import Searcher
 
-        _check_limit(limit)
+        limit = _limit(limit)
         result = self._run(lambda c: Searcher(c).search(text, limit=limit, filters=where))
         result.facts = records.Fact.many(result.facts)
         return result
@@ -331,6 +331,7 @@ class FactBase:
         """Facts with a dated period, in the order they hold (by the end of the period); with
         ``as_of`` also those only stated as of a date."""
         chosen = where or db.Filters()
+        limit = _limit(limit)
 
         def ask(connection: sqlite3.Connection) -> list[dict[str, Any]]:
             if as_of:
@@ -340,7 +341,6 @@ class FactBase:
                 return rows[:limit] if limit is not None else rows
             return db.facts(connection, chosen, dated=True, limit=limit)
 
-        _check_limit(limit)
         return records.Fact.many(self._run(ask))
 
     def summary(self) -> list[records.Fact]:
@@ -532,13 +532,15 @@ class Lookups:
         return self._base._run(lambda c: db.ids_with_prefix(c, prefix, limit))
 
 
-def _check_limit(limit: int | None) -> None:
+def _limit(limit: int | None) -> int | None:
+    """``limit`` checked; one larger than SQLite can count to (no base holds that many) is all."""
     if limit is None:
-        return
+        return None
     if isinstance(limit, bool) or not isinstance(limit, int):
         raise TypeError(f"limit must be a whole number or None, not {type(limit).__name__}")
     if limit < 0:
         raise UsageError(f"limit {limit} is negative", "Give 0 or more, or None for all.")
+    return None if limit >= 1 << 62 else limit
 
 
 def _check_date(text: str) -> None:
