@@ -1130,3 +1130,39 @@ def test_bash_completion_of_the_small_base(
     console_script: Path, small_base: Path, words: str, expected: str
 ) -> None:
     assert complete_through_the_script(console_script, words.format(base=small_base)) == expected
+
+
+STREAMED = [
+    ["list"],
+    ["list", "--sort", "-value", "--fields", "id,value,period.end"],
+    ["list", "--sector", "aviation", "--no-headers"],
+    ["list", "--since", "2099"],  # nothing: the empty output and its note
+    ["sector", "logistics", "--kind", "metric"],
+]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "markdown"])
+@pytest.mark.parametrize("command", STREAMED, ids=" ".join)
+def test_every_fact_printed_as_read_is_what_a_listing_prints(command: list[str], fmt: str) -> None:
+    streamed = run(*command, "--format", fmt)
+    listed = run(*command, "--format", fmt, "--limit", "100000")  # a listing, built whole
+    assert (streamed.code, streamed.stdout, streamed.stderr) == (
+        listed.code,
+        listed.stdout,
+        listed.stderr,
+    )
+
+
+def test_every_fact_is_written_a_buffer_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    written: list[str] = []
+    real = output.write
+
+    def counted(text: str) -> None:
+        written.append(text)
+        real(text)
+
+    monkeypatch.setattr(output, "write", counted)
+    result = run("list", "--json")
+    assert len(written) > 3  # the bundled base is about 400 kB of JSON: several buffers
+    assert "".join(written) == result.stdout
+    assert len(result.json()) == 347

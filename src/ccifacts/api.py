@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -305,6 +305,28 @@ class FactBase:
         limit = _limit(limit)
         return records.Fact.many(self._run(lambda c: db.facts(c, chosen, order=order, limit=limit)))
 
+    def each_fact(
+        self,
+        *,
+        sort: str | Sequence[str] = (),
+        where: db.Filters | None = None,
+        **filters: Any,
+    ) -> Iterator[dict[str, Any]]:
+        """The facts of ``facts()`` (all of them), each as the JSON contract has it, read from
+        the database as they are taken: printing a base of any size holds a few facts at a
+        time. The first is read at once, so a damaged cache entry is found (and compiled
+        again) before any is taken."""
+        chosen = where if where is not None else self.filters(**filters)
+        order = _order([sort] if isinstance(sort, str) else sort)
+        rows = self._run(lambda c: _started(db.each_fact(c, chosen, order=order)))
+        try:
+            yield from rows
+        except sqlite3.DatabaseError:
+            raise DamagedCacheError(
+                "the compiled fact base could not be read to the end",
+                "Run the command again; if it happens again, remove the cache entry.",
+            ) from None
+
     def count(self, where: db.Filters | None = None, **filters: Any) -> int:
         chosen = where if where is not None else self.filters(**filters)
         return self._run(lambda c: db.count_facts(c, chosen))
@@ -530,6 +552,14 @@ class Lookups:
     def fact_ids(self, prefix: str, limit: int = 200) -> list[tuple[str, str]]:
         """(id, label) of facts whose id starts with ``prefix``."""
         return self._base._run(lambda c: db.ids_with_prefix(c, prefix, limit))
+
+
+def _started(rows: Iterator[T]) -> Iterator[T]:
+    """``rows`` with its first item already read (reading it is what may fail)."""
+    import itertools
+
+    first = list(itertools.islice(rows, 1))
+    return itertools.chain(first, rows)
 
 
 def _limit(limit: int | None) -> int | None:

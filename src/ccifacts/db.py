@@ -729,6 +729,18 @@ def facts(
     """The facts that pass ``filters``, in document order unless ``order`` names sort fields
     (each with True for descending); ``dated`` keeps only facts whose period has a start or end,
     ordered by when they hold."""
+    return list(each_fact(connection, filters, order=order, limit=limit, dated=dated))
+
+
+def each_fact(
+    connection: sqlite3.Connection,
+    filters: Filters,
+    *,
+    order: Sequence[tuple[str, bool]] = (),
+    limit: int | None = None,
+    dated: bool = False,
+) -> Iterator[Record]:
+    """The facts of ``facts``, read one at a time."""
     where, params = filters.where()
     if dated:
         where += (" AND " if where else " WHERE ") + "dated"
@@ -740,7 +752,8 @@ def facts(
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    return [fact_record(row) for row in connection.execute(sql, params)]
+    for row in connection.execute(sql, params):
+        yield fact_record(row)
 
 
 def count_facts(connection: sqlite3.Connection, filters: Filters, *, dated: bool = False) -> int:

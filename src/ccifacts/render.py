@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ccifacts.errors import NotFoundError, UsageError
@@ -75,13 +75,33 @@ def select(record: Record, fields: list[str]) -> Record:
 
 
 def render_json(listing: Listing, fields: str | None, headers: bool) -> str:
+    return "".join(stream_json(listing, fields, headers, listing.records))
+
+
+def stream_json(
+    listing: Listing, fields: str | None, headers: bool, records: Iterable[Record]
+) -> Iterator[str]:
+    """The JSON array of ``records``, a record at a time, as ``dumps`` writes the whole array:
+    each element indented one level more (a string holds no raw newline, so every newline of
+    an element's text is between its lines)."""
     chosen = resolve_fields(listing, fields, flat=False, json=True)
-    return dumps([select(record, chosen) for record in listing.records]) + "\n"
+    opening = "[\n  "
+    for record in records:
+        yield opening + dumps(select(record, chosen)).replace("\n", "\n  ")
+        opening = ",\n  "
+    yield "[]\n" if opening == "[\n  " else "\n]\n"
 
 
 def render_jsonl(listing: Listing, fields: str | None, headers: bool) -> str:
+    return "".join(stream_jsonl(listing, fields, headers, listing.records))
+
+
+def stream_jsonl(
+    listing: Listing, fields: str | None, headers: bool, records: Iterable[Record]
+) -> Iterator[str]:
     chosen = resolve_fields(listing, fields, flat=False, json=True)
-    return "".join(dumps(select(record, chosen), indent=None) + "\n" for record in listing.records)
+    for record in records:
+        yield dumps(select(record, chosen), indent=None) + "\n"
 
 
 def _flat(value: object) -> str:
@@ -97,10 +117,14 @@ def _flat(value: object) -> str:
     return dumps(value, indent=None)
 
 
-def _flat_rows(listing: Listing, fields: str | None, headers: bool) -> list[list[str]]:
+def _flat_rows(
+    listing: Listing, fields: str | None, headers: bool, records: Iterable[Record]
+) -> Iterator[list[str]]:
     chosen = resolve_fields(listing, fields, flat=True, json=False)
-    rows = [[_flat(get(record, path)) for path in chosen] for record in listing.records]
-    return [chosen, *rows] if headers else rows
+    if headers:
+        yield chosen
+    for record in records:
+        yield [_flat(get(record, path)) for path in chosen]
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(...), +, -, @,
@@ -116,6 +140,12 @@ def _csv_cell(value: object) -> str:
 
 
 def render_csv(listing: Listing, fields: str | None, headers: bool) -> str:
+    return "".join(stream_csv(listing, fields, headers, listing.records))
+
+
+def stream_csv(
+    listing: Listing, fields: str | None, headers: bool, records: Iterable[Record]
+) -> Iterator[str]:
     import csv
 
     chosen = resolve_fields(listing, fields, flat=True, json=False)
@@ -123,22 +153,29 @@ def render_csv(listing: Listing, fields: str | None, headers: bool) -> str:
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
     if headers:
         writer.writerow(_csv_cell(path) for path in chosen)
-    for record in listing.records:
+    for record in records:
         writer.writerow(_csv_cell(get(record, path)) for path in chosen)
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
 
 
 def render_tsv(listing: Listing, fields: str | None, headers: bool) -> str:
+    return "".join(stream_tsv(listing, fields, headers, listing.records))
+
+
+def stream_tsv(
+    listing: Listing, fields: str | None, headers: bool, records: Iterable[Record]
+) -> Iterator[str]:
     # A tab, newline or backslash inside a value is written as \t, \n or \\ (as PostgreSQL's
     # text format does), so each record stays one line and the value can be recovered.
-    lines = []
-    for row in _flat_rows(listing, fields, headers):
+    for row in _flat_rows(listing, fields, headers, records):
         line = "\t".join(row)
         plain = line.count("\t") == len(row) - 1 and "\\" not in line and "\n" not in line
         if not plain or inert(line, keep_newlines=True) != line:  # one check per row, not cell
             line = "\t".join(inert(cell.replace("\\", "\\\\")) for cell in row)
-        lines.append(line + "\n")
-    return "".join(lines)
+        yield line + "\n"
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -149,17 +186,37 @@ def _markdown_cell(text: str) -> str:
 
 
 def render_markdown(listing: Listing, fields: str | None, headers: bool) -> str:
+    return "".join(stream_markdown(listing, fields, headers, listing.records))
+
+
+def stream_markdown(
+    listing: Listing, fields: str | None, headers: bool, records: Iterable[Record]
+) -> Iterator[str]:
     chosen = resolve_fields(listing, fields, flat=False, json=False)
-    lines = []
     if headers:
-        lines.append("| " + " | ".join(_markdown_cell(header(p)) for p in chosen) + " |")
-        lines.append("|" + "|".join(" --- " for _ in chosen) + "|")
-    for record in listing.records:
+        yield "| " + " | ".join(_markdown_cell(header(p)) for p in chosen) + " |\n"
+        yield "|" + "|".join(" --- " for _ in chosen) + "|\n"
+    for record in records:
         cells = [
             _markdown_cell(human(listing.kind, record, path, keep_newlines=True)) for path in chosen
         ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "".join(line + "\n" for line in lines)
+        yield "| " + " | ".join(cells) + " |\n"
+
+
+Streamer = Callable[[Listing, "str | None", bool, Iterable[Record]], Iterator[str]]
+
+
+def streamer_for(fmt: OutputFormat) -> Streamer | None:
+    """How a data format prints records as they come (None for the table, which lays out all
+    its rows at once)."""
+    streamers: dict[OutputFormat, Streamer] = {
+        OutputFormat.JSON: stream_json,
+        OutputFormat.JSONL: stream_jsonl,
+        OutputFormat.CSV: stream_csv,
+        OutputFormat.TSV: stream_tsv,
+        OutputFormat.MARKDOWN: stream_markdown,
+    }
+    return streamers.get(fmt)
 
 
 def render_table(listing: Listing, fields: str | None, headers: bool) -> RenderableType:

@@ -28,14 +28,15 @@ def list_(out: Output) -> None:
 
     base = out.load()
     where = out.where(base)
+    empty = "no facts match the filters"
+    if out.streams:  # every fact, printed as read: a base of any size
+        out.stream(
+            views.Listing(views.FACT, [], empty=empty), base.each_fact(where=where, sort=out.sort)
+        )
+        return
     found = base.facts(where=where, sort=out.sort, limit=out.limit)
     out.listing(
-        views.Listing(
-            views.FACT,
-            [f.to_dict() for f in found],
-            title="Facts",
-            empty="no facts match the filters",
-        ),
+        views.Listing(views.FACT, [f.to_dict() for f in found], title="Facts", empty=empty),
         total=base.count(where) if out.limit is not None else None,
     )
 
@@ -64,13 +65,19 @@ def sector(
     base = out.load()
     found = base.sector(name)
     where = out.where(base, sector=[found.id])
+    empty = f"sector {found.id} has no facts" + (" that match" if out.filter_options else "")
+    if out.streams:  # every fact, printed as read: a sector of any size
+        out.stream(
+            views.Listing(views.FACT, [], empty=empty), base.each_fact(where=where, sort=out.sort)
+        )
+        return
     facts = base.facts(where=where, sort=out.sort, limit=out.limit)
     out.listing(
         views.Listing(
             views.FACT,
             [f.to_dict() for f in facts],
             title=f"{found.name}: {found.description}",
-            empty=f"sector {found.id} has no facts" + (" that match" if out.filter_options else ""),
+            empty=empty,
         ),
         total=base.count(where) if out.limit is not None else None,
     )

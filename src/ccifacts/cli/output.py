@@ -20,7 +20,10 @@ from ccifacts.formats import OutputFormat, resolve_format
 from ccifacts.text import ascii_json
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ccifacts.api import FactBase
+    from ccifacts.factbase import Record
     from ccifacts.views import Listing
 
 
@@ -250,6 +253,44 @@ class Output:
             more = total - len(listing.records)
             note(f"{more:,} more not shown; --limit 0 shows all {total:,}")
 
+    @property
+    def streams(self) -> bool:
+        """Whether every record is asked for in a format printed as records come (not a
+        table): a command may then hand ``stream`` the records as the database reads them."""
+        from ccifacts.render import streamer_for
+
+        return self.limit is None and streamer_for(self.format) is not None
+
+    def stream(self, listing: Listing, records: Iterator[Record]) -> None:
+        """Print ``records`` in the chosen (data) format as they come, a buffer at a time, so
+        memory does not grow with their number; ``listing`` gives their kind and its notes."""
+        import itertools
+
+        from ccifacts.render import streamer_for
+
+        first = next(records, None)
+        if first is None:
+            self.listing(listing)  # the empty listing's output and note
+            return
+        streamer = streamer_for(self.format)
+        assert streamer is not None  # ``streams`` said so
+        utf8 = _utf8(sys.stdout)
+        buffered: list[str] = []
+        size = 0
+        every = itertools.chain([first], records)
+        for chunk in streamer(listing, self.fields, self.headers, every):
+            buffered.append(chunk)
+            size += len(chunk)
+            if size >= 1 << 16:
+                self._write_text("".join(buffered), utf8)
+                buffered, size = [], 0
+        self._write_text("".join(buffered), utf8)
+
+    def _write_text(self, text: str, utf8: bool) -> None:
+        if self.is_json and not utf8:
+            text = ascii_json(text)  # still valid JSON where the locale cannot carry UTF-8
+        write(text)
+
     def record(self, listing: Listing, card: Callable[[], Any]) -> None:
         """Print the records of ``listing`` in full: each as a card by default (plain text in
         a pipe, so `| less` shows all of it), a JSON object for one record and an array for
@@ -280,9 +321,7 @@ class Output:
             width = None  # a card printed by default into a pipe keeps every line whole
         utf8 = _utf8(sys.stdout)
         text = to_text(output, color=self.color, width=width, ascii_only=not utf8)
-        if self.is_json and not utf8:
-            text = ascii_json(text)  # still valid JSON where the locale cannot carry UTF-8
-        write(text)
+        self._write_text(text, utf8)
 
 
 def write(text: str) -> None:
