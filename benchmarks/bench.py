@@ -250,6 +250,8 @@ def scale(report: Report, sizes: list[int], runs: int, env: dict[str, str], fold
         everything = [CCIFACTS, "--facts", str(base_file), "search", "ILSTC"]
         seconds, mib = timed(everything, first_env)
         print(f"  (search ILSTC printing every match: {seconds * 1000:.0f} ms, {mib:.0f} MiB)")
+        seconds, mib = timed([CCIFACTS, "--facts", str(base_file), "list"], first_env)
+        print(f"  (list printing every fact: {seconds * 1000:.0f} ms, {mib:.0f} MiB)")
     print("\nRepeat-run cost by size (search ILSTC / get <id> --json, ms):")
     for size, measured in repeats.items():
         search, get = measured["search ILSTC"][0], measured["get <id> --json"][0]
