@@ -1138,6 +1138,10 @@ STREAMED = [
     ["list", "--sector", "aviation", "--no-headers"],
     ["list", "--since", "2099"],  # nothing: the empty output and its note
     ["sector", "logistics", "--kind", "metric"],
+    ["search", "ILSTC"],
+    ["search", "ILTSC", "ports"],  # corrected, said on stderr
+    ["search", "flights", "--sector", "aviation", "--fields", "id,label"],
+    ["search", "zzzz", "qqqq"],  # nothing: the empty output and why
 ]
 
 

@@ -318,14 +318,7 @@ class FactBase:
         again) before any is taken."""
         chosen = where if where is not None else self.filters(**filters)
         order = _order([sort] if isinstance(sort, str) else sort)
-        rows = self._run(lambda c: _started(db.each_fact(c, chosen, order=order)))
-        try:
-            yield from rows
-        except sqlite3.DatabaseError:
-            raise DamagedCacheError(
-                "the compiled fact base could not be read to the end",
-                "Run the command again; if it happens again, remove the cache entry.",
-            ) from None
+        return self._each(lambda c: db.each_fact(c, chosen, order=order))
 
     def count(self, where: db.Filters | None = None, **filters: Any) -> int:
         chosen = where if where is not None else self.filters(**filters)
@@ -346,6 +339,32 @@ class FactBase:
         result = self._run(lambda c: Searcher(c).search(text, limit=limit, filters=where))
         result.facts = records.Fact.many(result.facts)
         return result
+
+    def each_match(
+        self, text: str, *, where: db.Filters | None = None
+    ) -> tuple[Any, Iterator[dict[str, Any]]]:
+        """Every fact that answers ``text``, best first, read from the database as it is taken
+        (printing a search that matches most of a large base holds a few facts at a time): the
+        search's result, whose ``facts`` are left empty, and the facts as the JSON contract has
+        them."""
+        from ccifacts.search import Searcher
+
+        result = self._run(lambda c: Searcher(c).search(text, filters=where, fetch=False))
+        return result, self._each(lambda c: db.each_fact_at(c, result.positions))
+
+    def _each(
+        self, ask: Callable[[sqlite3.Connection], Iterator[dict[str, Any]]]
+    ) -> Iterator[dict[str, Any]]:
+        # The first row is read at once, where a damaged cache entry is found and compiled
+        # again; past it, output has been written, and the reader is told to run again.
+        rows = self._run(lambda c: _started(ask(c)))
+        try:
+            yield from rows
+        except sqlite3.DatabaseError:
+            raise DamagedCacheError(
+                "the compiled fact base could not be read to the end",
+                "Run the command again; if it happens again, remove the cache entry.",
+            ) from None
 
     def timeline(
         self, *, as_of: bool = False, limit: int | None = None, where: db.Filters | None = None

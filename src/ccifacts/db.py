@@ -584,19 +584,21 @@ def fact(connection: sqlite3.Connection, fact_id: str) -> Record | None:
 
 def facts_at(connection: sqlite3.Connection, positions: Iterable[int]) -> list[Record]:
     """The facts at these document positions, in the order given."""
-    wanted = list(positions)
-    if not wanted:
-        return []
-    found: dict[int, Record] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
+    return list(each_fact_at(connection, list(positions)))
+
+
+def each_fact_at(connection: sqlite3.Connection, positions: Sequence[int]) -> Iterator[Record]:
+    """The facts of ``facts_at``, read 500 at a time."""
+    for start in range(0, len(positions), 500):
+        chunk = positions[start : start + 500]
         marks = ", ".join("?" * len(chunk))
+        found: dict[int, Record] = {}
         for row in connection.execute(
             f"SELECT position, {_SELECT_FACT.removeprefix('SELECT ')} WHERE position IN ({marks})",
             chunk,
         ):
             found[row[0]] = fact_record(row[1:])
-    return [found[p] for p in wanted if p in found]
+        yield from (found[p] for p in chunk if p in found)
 
 
 # Sort keys of facts, by the field a user names: the period sorts by when it ends.

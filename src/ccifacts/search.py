@@ -343,6 +343,7 @@ class Result:
         self.corrections = corrections if corrections is not None else []
         self.unknown = unknown if unknown is not None else []
         self.notes = notes if notes is not None else []
+        self.positions: list[int] = []  # where the facts are, in the order found
 
     def _fields(self) -> tuple[Any, ...]:
         return (self.facts, self.total, self.corrections, self.unknown, self.notes)
@@ -543,9 +544,15 @@ class Searcher:
     # --- searching ----------------------------------------------------------------------------
 
     def search(
-        self, query: str, *, limit: int | None = None, filters: db.Filters | None = None
+        self,
+        query: str,
+        *,
+        limit: int | None = None,
+        filters: db.Filters | None = None,
+        fetch: bool = True,
     ) -> Result:
-        """Facts that answer ``query``, best first (at most ``limit``)."""
+        """Facts that answer ``query``, best first (at most ``limit``); without ``fetch``, the
+        result's ``facts`` are left empty and ``positions`` says where to read them."""
         text = fold(query[:MAX_QUERY_CHARS])
         notes: list[str] = []
         recent = bool(_RECENT.search(text))
@@ -576,7 +583,10 @@ class Searcher:
         ranked, total = self._rank(groups, weak_groups, intent, value_hits, filters, limit)
         if limit is not None:
             ranked = ranked[:limit]
-        return Result(db.facts_at(self.connection, ranked), total, corrections, unknown, notes)
+        found = db.facts_at(self.connection, ranked) if fetch else []
+        result = Result(found, total, corrections, unknown, notes)
+        result.positions = ranked
+        return result
 
     def _weak(self, words: list[str]) -> list[_Group]:
         return [_Group(word, [_quote(word)], weak=True) for word in words]
