@@ -966,7 +966,7 @@ def _weights() -> str:
 
 # Ranking every fact a common word matches costs a lookup of each one's column sizes: at most
 # this many are ranked when only the best are asked for (the count stays exact).
-SCAN = 10_000
+SCAN = 5_000
 
 
 def search(

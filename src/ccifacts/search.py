@@ -25,7 +25,7 @@ from ccifacts import db
 MAX_QUERY_CHARS = 2000
 MAX_WORDS = 24
 """Distinct query words looked for; more make a query slow and say nothing more."""
-CANDIDATES = 400
+CANDIDATES = 200
 """Facts ranked in Python after SQLite's first cut; the rest follow in SQLite's order."""
 
 # Words that carry no subject: asked of every fact, or of none.
