@@ -1085,22 +1085,15 @@ def head_matching(connection: sqlite3.Connection, expression: str) -> set[int]:
         return set()
 
 
-def first_match(connection: sqlite3.Connection, expression: str) -> int | None:
-    """The position of the first fact that matches ``expression`` (None if none does, or it
-    cannot be parsed)."""
-    try:
-        row = connection.execute(
-            "SELECT rowid FROM facts_fts WHERE facts_fts MATCH ? ORDER BY rowid LIMIT 1",
-            (expression,),
-        ).fetchone()
-    except sqlite3.OperationalError:
-        return None
-    return None if row is None else int(row[0])
-
-
 def exists(connection: sqlite3.Connection, expression: str) -> bool:
     """Whether any fact matches ``expression`` (False when it cannot be parsed)."""
-    return first_match(connection, expression) is not None
+    try:
+        row = connection.execute(
+            "SELECT 1 FROM facts_fts WHERE facts_fts MATCH ? LIMIT 1", (expression,)
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return row is not None
 
 
 def document_count(

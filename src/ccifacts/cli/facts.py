@@ -2,7 +2,6 @@
 history. Each parses its own arguments, asks the Python API (``ccifacts.api``) and hands the
 records to ``Output``."""
 
-import itertools
 import sys
 from typing import Annotated, Any
 
@@ -115,10 +114,7 @@ def search(words: QueryArgument, out: Output) -> None:
     if out.streams and not out.sort:  # every match, printed as read
         found, facts = base.each_match(text, where=where)
         _say_corrections(out, text, found)
-        first = next(facts, None)
-        empty = "" if first is not None else _nothing_found(base, text, found)
-        listing = views.Listing(views.FACT, [], empty=empty)
-        out.stream(listing, itertools.chain([first], facts) if first is not None else iter(()))
+        out.stream(views.Listing(views.FACT, []), facts, lambda: _nothing_found(base, text, found))
         return
     result = base.search(text, limit=None if out.sort else out.limit, where=where)
     shown = [fact.to_dict() for fact in result.facts]

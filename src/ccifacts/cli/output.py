@@ -261,15 +261,23 @@ class Output:
 
         return self.limit is None and streamer_for(self.format) is not None
 
-    def stream(self, listing: Listing, records: Iterator[Record]) -> None:
+    def stream(
+        self,
+        listing: Listing,
+        records: Iterator[Record],
+        empty: Callable[[], str] | None = None,
+    ) -> None:
         """Print ``records`` in the chosen (data) format as they come, a buffer at a time, so
-        memory does not grow with their number; ``listing`` gives their kind and its notes."""
+        memory does not grow with their number; ``listing`` gives their kind and its notes,
+        and ``empty``, if given, makes its note for no records only when there are none."""
         import itertools
 
         from ccifacts.render import streamer_for
 
         first = next(records, None)
         if first is None:
+            if empty is not None:
+                listing.empty = empty()
             self.listing(listing)  # the empty listing's output and note
             return
         streamer = streamer_for(self.format)
