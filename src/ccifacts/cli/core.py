@@ -92,10 +92,9 @@ def _refuse_repeats(command: Any, ctx: typer.Context, args: list[str]) -> None:
         seen[key] = name
 
 
-def _info(name: str) -> CommandInfo:
-    """Typer's view of the declared command ``name``: a callback whose signature carries
+def _info(name: str, declared: Any) -> CommandInfo:
+    """Typer's view of the command ``name`` as ``declared``: a callback whose signature carries
     ``typer.Option`` and ``typer.Argument`` where the declaration has ``Opt`` and ``Arg``."""
-    declared = COMMANDS[name]
     keyword = inspect.Parameter.KEYWORD_ONLY
     parameters = [inspect.Parameter("ctx", keyword, annotation=typer.Context)]
     for parameter, annotation, default in declared.parameters():
@@ -131,16 +130,16 @@ class _Commands(MutableMapping[str, Any]):
     alone needs a fifth of; help and completion still see every command."""
 
     def __init__(self, declared: dict[str, Any]) -> None:
-        self._infos = declared
+        self._declared = declared
         self._made: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
         command = self._made.get(name)
         if command is None:
-            if name not in self._infos:
-                raise KeyError(name)
             command = typer.main.get_command_from_info(
-                _info(name), pretty_exceptions_short=True, rich_markup_mode=None
+                _info(name, self._declared[name]),
+                pretty_exceptions_short=True,
+                rich_markup_mode=None,
             )
             self._made[name] = command
         return command
@@ -151,17 +150,17 @@ class _Commands(MutableMapping[str, Any]):
     def __delitem__(self, name: str) -> None:
         if name not in self:
             raise KeyError(name)
-        self._infos.pop(name, None)
+        self._declared.pop(name, None)
         self._made.pop(name, None)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys([*self._infos, *self._made]))
+        return iter(dict.fromkeys([*self._declared, *self._made]))
 
     def __len__(self) -> int:
-        return len(self._infos.keys() | self._made.keys())
+        return len(self._declared.keys() | self._made.keys())
 
     def __contains__(self, name: object) -> bool:
-        return name in self._infos or name in self._made
+        return name in self._declared or name in self._made
 
 
 class _Group(TyperGroup):
