@@ -1002,25 +1002,17 @@ def search(
 
 
 def matching(connection: sqlite3.Connection, expression: str, positions: Sequence[int]) -> set[int]:
-    """Which of ``positions`` match ``expression``. FTS5 answers ``rowid IN (...)`` with a
-    search per position, which costs as much as reading some fifty matches in order: when the
-    matches between the first and the last position are fewer, they are read instead."""
+    """Which of ``positions`` match ``expression`` (FTS5 searches once per position: for the
+    many questions about a search's best candidates, see ``index_head``)."""
     if not positions:
         return set()
-    wanted = set(positions)
-    low, high = min(wanted), max(wanted)
-    where = "FROM facts_fts WHERE facts_fts MATCH ? AND rowid BETWEEN ? AND ?"
+    marks = ", ".join("?" * len(positions))
     try:
-        between = connection.execute(f"SELECT count(*) {where}", (expression, low, high))
-        if int(between.fetchone()[0]) <= 50 * len(wanted):
-            rows = connection.execute(f"SELECT rowid {where}", (expression, low, high))
-            return {int(r[0]) for r in rows} & wanted
-        marks = ", ".join("?" * len(wanted))
         return {
             int(r[0])
             for r in connection.execute(
                 f"SELECT rowid FROM facts_fts WHERE facts_fts MATCH ? AND rowid IN ({marks})",
-                (expression, *wanted),
+                (expression, *positions),
             )
         }
     except sqlite3.OperationalError:
