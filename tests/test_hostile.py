@@ -308,6 +308,26 @@ def test_a_valid_file_reads_the_same_wherever_a_block_ends(
         assert read == document, f"blocks of {block} characters"
 
 
+def test_a_lone_surrogate_is_refused_wherever_a_block_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The escape's place in the buffer moves when the parsed text before it is dropped, and it
+    may straddle two blocks: it was missed at 35 of these 260 block sizes, and the label then
+    reached the schema as a string it could not read."""
+    text = json.dumps(minimal()).replace('"Weekly flights"', '"Weekly \\ud800 flights"')
+    path = write(tmp_path / "surrogate.json", text)
+    for block in range(1, 261):
+        monkeypatch.setattr(ccifacts.loader, "_BLOCK", block)
+        with path.open("rb") as handle:
+            problems = [
+                (problem.path, problem.message)
+                for event in ccifacts.loader.Reader(handle, "surrogate.json").events()
+                for problem in event.problems
+            ]
+        expected = ("facts[0].label", "the string holds a lone UTF-16 surrogate escape")
+        assert problems == [expected], f"blocks of {block} characters"
+
+
 def test_every_figure_of_a_fact_is_held_to_the_limit(tmp_path: Path) -> None:
     document = minimal()
     document["facts"][0]["baseline"]["value"] = 2**63

@@ -228,6 +228,8 @@ class Reader:
             else:
                 self._column += self.pos
             self.text = self.text[self.pos :]
+            # The escapes found so far move with the text they are in.
+            self._surrogates = [p - self.pos for p in self._surrogates if p >= self.pos]
             self.pos = 0
         data = self.handle.read(max(want, _BLOCK))
         if self.digest is not None and data:
@@ -246,12 +248,11 @@ class Reader:
             self.eof = True
         base = len(self.text)
         self.text += chunk
-        if "\\" in chunk:
-            start = max(0, base - 8)  # an escape may straddle two blocks
+        start = max(0, base - 8)  # an escape may straddle two blocks
+        if self.text.find("\\", start) >= 0:
             found = [m.start() for m in _SURROGATE_ESCAPE.finditer(self.text, start)]
-            self._surrogates = [p for p in self._surrogates if p >= 0] + [
-                p for p in found if p not in self._surrogates
-            ]
+            last = self._surrogates[-1] if self._surrogates else -1
+            self._surrogates += [p for p in found if p > last]
         return bool(data) or bool(chunk)
 
     def _count_bytes(self, data: bytes) -> None:
