@@ -20,7 +20,7 @@ import sys
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from ccifacts.errors import FactBaseError, Problem, UsageError
 from ccifacts.text import inert, quoted
@@ -456,19 +456,54 @@ class Reader:
             self.pos += 1
             yield Facts(0, [])
             return
+        scan = self._scan
+        # White space, perhaps none: the pattern matches at every position.
+        space = cast("Callable[[str, int], re.Match[str]]", _SPACE.match)
+        ahead = _BLOCK // 16
         while True:
-            self._peek()
-            value, found = self._value(f"facts[{index}]")
-            start, end = self.last_text
+            # Most facts lie whole inside the buffer and hold nothing the parser refused: they are
+            # read here, with a few steps a fact fewer. Any other (cut by the end of the block,
+            # refused, broken) is read again the careful way, which reads on or reports it.
+            text = self.text
+            start = space(text, self.pos).end()
+            if len(text) - start < ahead and not self.eof:
+                # Read on before a fact is cut by the block: a cut one costs two scans and two
+                # exceptions that each count the lines of the whole buffer.
+                self.pos = start
+                self._more()
+                text = self.text
+                start = space(text, self.pos).end()
+            end = -1
+            self._flagged = False
+            try:
+                value, end = scan(text, start)
+            except (StopIteration, ValueError, RecursionError):
+                end = -1
+            if (
+                end < 0
+                or end >= len(text)
+                or self._flagged
+                or (self._surrogates and self._escape_in(start, end))
+            ):
+                self.pos = start
+                value, found = self._value(f"facts[{index}]")
+                start, end = self.last_text
+                text = self.text
+                problems += found
             batch.append(value)
-            texts.append(self.text[start:end])
-            problems += found
+            texts.append(text[start:end])
             index += 1
             if len(batch) >= self.batch:
                 yield Facts(index - len(batch), batch, problems, texts)
                 batch, problems, texts = [], [], []
-            following = self._peek()
-            self.pos += 1
+            after = space(text, end).end()
+            if after < len(text):
+                following = text[after]
+                self.pos = after + 1
+            else:
+                self.pos = end
+                following = self._peek()
+                self.pos += 1
             if following == "]":
                 break
             if following != ",":
