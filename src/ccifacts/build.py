@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import sys
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -107,6 +108,11 @@ def compile_into(
     # Parsing allocates many containers that live for a batch; the cyclic collector would rescan
     # them again and again. They hold no cycles.
     gc.disable()
+    switching = sys.getswitchinterval()
+    if threaded:
+        # The writing thread wants the interpreter back after each statement, and the parsing
+        # thread would keep it for the whole default interval (5 ms) every time.
+        sys.setswitchinterval(min(switching, 0.0005))
     try:
         for event in reader.events():
             if isinstance(event, loader.Header):
@@ -154,6 +160,7 @@ def compile_into(
         return meta
     finally:
         writer.flush_quietly()
+        sys.setswitchinterval(switching)
         if was_enabled:
             gc.enable()
         report.stop()
