@@ -274,6 +274,13 @@ class Writer:
             "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
         )
         self.connection.executescript(SCHEMA)
+        # FTS5 merges its index's segments as it grows, four of a size at a time by default;
+        # sixteen at a time rewrites the index fewer times while it is built (0.2 s less at
+        # 100,000 facts) and leaves at most a few more segments for a search to read.
+        for option, value in (("automerge", 16), ("crisismerge", 64)):
+            self.connection.execute(
+                "INSERT INTO facts_fts (facts_fts, rank) VALUES (?, ?)", (option, value)
+            )
         self.connection.executescript(
             "CREATE TEMP TABLE staging (position INTEGER PRIMARY KEY, doc TEXT NOT NULL, "
             "names INTEGER, sector INTEGER, speaker INTEGER);"
