@@ -184,6 +184,32 @@ def test_broken_json_gives_line_and_column(tmp_path: Path) -> None:
     )
 
 
+def test_a_file_cut_after_the_facts_key_is_broken_json(tmp_path: Path) -> None:
+    """It was an internal error (IndexError), exit 4."""
+    path = write(tmp_path / "cut.json", '{"facts":')
+    result = sectors_of(path)
+    assert_refused(result)
+    assert result.stderr == (
+        f"Error: {path}: line 1, column 10: Expecting value\n"
+        "Hint: Fix the JSON syntax at that position.\n"
+    )
+
+
+@pytest.mark.parametrize("indent", [None, 1], ids=["compact", "indented"])
+def test_a_file_cut_anywhere_is_broken_json_wherever_a_block_ends(
+    indent: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = json.dumps(minimal(), indent=indent)
+    for block in (1, 7, 4096):
+        monkeypatch.setattr(ccifacts.loader, "_BLOCK", block)
+        for end in range(len(text)):
+            reader = ccifacts.loader.Reader(io.BytesIO(text[:end].encode()), "cut.json")
+            with pytest.raises(FactBaseError) as refused:
+                for _ in reader.events():
+                    pass
+            assert refused.value.problems[0].line is not None or end == 0, (block, end)
+
+
 def test_truncated_json_gives_line_and_column(tmp_path: Path) -> None:
     text = json.dumps(minimal(), indent=2)
     cut = text[: text.index('"sectors"')]

@@ -427,11 +427,11 @@ class Reader:
                     )
                 key, _ = self._value("")
                 self._expect(":", "Expecting ':' delimiter")
-                self._peek()
+                value_starts = self._peek()  # "" at the end of the input: the value says so
                 where = inert(key)
                 duplicate = [Problem(f"duplicate key {quoted(key)}")] if key in seen else []
                 seen.add(key)
-                if key == "facts" and self.text[self.pos] == "[" and not duplicate:
+                if key == "facts" and value_starts == "[" and not duplicate:
                     self.saw_facts = True
                     yield from self._facts()
                 else:
