@@ -313,13 +313,20 @@ def test_reading_holds_a_few_blocks_however_long_the_file(
     assert largest <= 4 * 1024
 
 
-@pytest.mark.parametrize("separators", [(",", ":"), (", ", ": ")], ids=["compact", "spaced"])
+@pytest.mark.parametrize(
+    "separators",
+    [(",", ":"), (", ", ": "), (",\n" + " " * 99, " :\t ")],
+    ids=["compact", "spaced", "wide"],
+)
 def test_a_valid_file_reads_the_same_wherever_a_block_ends(
     separators: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A block may end anywhere: inside a string, a number, a name, or just after a colon (which
-    once made a valid file "Expecting value")."""
+    """A block may end anywhere: inside a string, a number, a name, just after a colon (which
+    once made a valid file "Expecting value"), or inside the white space before a fact (which
+    did too, when facts were first read without the careful path)."""
     document = minimal()
+    fact = document["facts"][0]
+    document["facts"] += [{**fact, "id": f"{fact['id']}-{n}"} for n in range(3)]
     text = json.dumps(document, ensure_ascii=False, separators=separators)
     path = write(tmp_path / "facts.json", text)
     for block in [*range(1, 48), 97, 256, 1000]:

@@ -486,6 +486,7 @@ class Reader:
                 or (self._surrogates and self._escape_in(start, end))
             ):
                 self.pos = start
+                self._peek()  # white space may run on into the next block
                 value, found = self._value(f"facts[{index}]")
                 start, end = self.last_text
                 text = self.text
