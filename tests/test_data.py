@@ -10,6 +10,7 @@ import io
 import json
 import re
 import sqlite3
+import sys
 import types
 from collections import Counter
 from typing import Any, cast
@@ -60,6 +61,52 @@ def test_a_fact_base_compiles_into_any_new_connection() -> None:
     data = json.dumps(minimal()).encode()
     meta = build.compile_into(sqlite3.connect(""), io.BytesIO(data), "small.json")
     assert meta == {"facts": 2, "schema_version": 1}
+
+
+def compile_threaded(data: bytes) -> dict[str, Any]:
+    connection = sqlite3.connect("", check_same_thread=False, isolation_level=None)
+    return build.compile_into(connection, io.BytesIO(data), "small.json", threaded=True)
+
+
+def test_a_compile_hands_the_interpreter_over_often_and_restores_the_interval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[float] = []
+    begin = build.HANDOVER.begin
+
+    def noted() -> None:
+        begin()
+        seen.append(sys.getswitchinterval())
+
+    monkeypatch.setattr(build.HANDOVER, "begin", noted)
+    host = sys.getswitchinterval()
+    assert compile_threaded(json.dumps(minimal()).encode())["facts"] == 2
+    assert (seen, sys.getswitchinterval()) == ([0.0005], host)
+
+
+def test_compiles_that_overlap_restore_the_interval_when_the_last_ends() -> None:
+    """Each compile restored what it found: the first to end put the host's interval back, and
+    the other then set 0.5 ms again, for good."""
+    host = sys.getswitchinterval()
+    handover = build.Handover(0.0005)
+    handover.begin()
+    handover.begin()
+    handover.end()
+    assert sys.getswitchinterval() == 0.0005
+    handover.end()
+    assert sys.getswitchinterval() == host
+
+
+def test_a_shorter_interval_of_the_host_is_kept() -> None:
+    """Below a microsecond the interpreter reports 0.0, which it refuses to be set to: that
+    failed the compile and left the writing thread running."""
+    host = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(1e-7)
+        assert compile_threaded(json.dumps(minimal()).encode())["facts"] == 2
+        assert sys.getswitchinterval() == 0.0
+    finally:
+        sys.setswitchinterval(host)
 
 
 def test_the_bundled_fact_base_is_the_one_found_by_default() -> None:
