@@ -276,7 +276,8 @@ class Writer:
         self.connection.executescript(SCHEMA)
         # FTS5 merges its index's segments as it grows, four of a size at a time by default;
         # sixteen at a time rewrites the index fewer times while it is built (0.2 s less at
-        # 100,000 facts) and leaves at most a few more segments for a search to read.
+        # 100,000 facts, 2.7 s at 1,000,000) and leaves three times as many segments for a
+        # search to read (36 at 1,000,000 facts: two-word searches take 10 ms more).
         for option, value in (("automerge", 16), ("crisismerge", 64)):
             self.connection.execute(
                 "INSERT INTO facts_fts (facts_fts, rank) VALUES (?, ?)", (option, value)
