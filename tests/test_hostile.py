@@ -174,24 +174,27 @@ def test_a_path_with_control_characters_is_shown_inert(tmp_path: Path) -> None:
 # --- bytes that are not (acceptable) JSON -------------------------------------------------------
 
 
-def test_broken_json_gives_line_and_column(tmp_path: Path) -> None:
-    path = write(tmp_path / "broken.json", '{\n  "schema_version": 1,\n  "sources" []\n}\n')
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            '{\n  "schema_version": 1,\n  "sources" []\n}\n',
+            "line 3, column 13",
+            "Expecting ':' delimiter",
+        ),
+        # Cut right after the facts key: it was an internal error (IndexError), exit 4.
+        ('{"facts":', "line 1, column 10", "Expecting value"),
+    ],
+    ids=["missing-colon", "cut-after-facts-key"],
+)
+def test_broken_json_gives_line_and_column(
+    text: str, where: str, message: str, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "broken.json", text)
     result = sectors_of(path)
     assert_refused(result)
     assert result.stderr == (
-        f"Error: {path}: line 3, column 13: Expecting ':' delimiter\n"
-        "Hint: Fix the JSON syntax at that position.\n"
-    )
-
-
-def test_a_file_cut_after_the_facts_key_is_broken_json(tmp_path: Path) -> None:
-    """It was an internal error (IndexError), exit 4."""
-    path = write(tmp_path / "cut.json", '{"facts":')
-    result = sectors_of(path)
-    assert_refused(result)
-    assert result.stderr == (
-        f"Error: {path}: line 1, column 10: Expecting value\n"
-        "Hint: Fix the JSON syntax at that position.\n"
+        f"Error: {path}: {where}: {message}\nHint: Fix the JSON syntax at that position.\n"
     )
 
 
