@@ -473,7 +473,6 @@ class Reader:
                 self._more()
                 text = self.text
                 start = space(text, self.pos).end()
-            end = -1
             self._flagged = False
             try:
                 value, end = scan(text, start)
