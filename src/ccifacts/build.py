@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -29,8 +30,6 @@ class Handover:
     threads), and is never raised."""
 
     def __init__(self, interval: float) -> None:
-        import threading
-
         self.interval = interval
         self._lock = threading.Lock()
         self._running = 0
